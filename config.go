@@ -1,0 +1,158 @@
+package sessiond
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Default values of [Config]. They meet NIST SP 800-63B at AAL2 (30 minutes
+// idle, 12 hours absolute).
+const (
+	DefaultIdleTimeout     = 30 * time.Minute
+	DefaultAbsoluteTimeout = 12 * time.Hour
+	DefaultRotationGrace   = 30 * time.Second
+	DefaultRotateEvery     = 15 * time.Minute
+	DefaultCookieName      = "__Host-session"
+)
+
+// maxRotationGrace bounds RotationGrace: a longer window would let a stolen
+// token outlive the rotation that was meant to end it.
+const maxRotationGrace = 5 * time.Minute
+
+// hostPrefix is the cookie prefix that makes browsers insist on Secure,
+// Path=/ and no Domain.
+const hostPrefix = "__Host-"
+
+// Config tunes a [Manager]. The zero value is the secure default: every zero
+// field means the default given in its doc.
+type Config struct {
+	// IdleTimeout ends a session after this long without a request.
+	// Default 30 minutes.
+	IdleTimeout time.Duration
+	// AbsoluteTimeout ends a session this long after its login, whatever
+	// its activity. Default 12 hours.
+	AbsoluteTimeout time.Duration
+	// RotationGrace is how long a token replaced by rotation keeps working,
+	// for requests already in flight. At most 5 minutes. Default 30 seconds.
+	RotationGrace time.Duration
+	// RotateEvery replaces a token older than this on its next use.
+	// Default 15 minutes.
+	RotateEvery time.Duration
+	// TouchInterval coalesces the idle "touch": a session's activity is
+	// written at most once per interval, so the idle deadline can fall
+	// short of IdleTimeout by up to this much. At most IdleTimeout/2.
+	// Default max(1 s, IdleTimeout/100).
+	TouchInterval time.Duration
+
+	// CookieName is the session cookie's name. It must start with
+	// "__Host-". Default "__Host-session".
+	CookieName string
+	// SameSite is the cookie's SameSite attribute: Lax or Strict.
+	// Default Lax.
+	SameSite http.SameSite
+	// AcceptBearer makes the middleware also take a token from an
+	// "Authorization: Bearer" header, for API clients. Such requests never
+	// get a cookie, and their token is not rotated periodically (the client
+	// could not receive the new one). Default off.
+	AcceptBearer bool
+
+	// Keys seal session data at rest; the first seals, all open. Without
+	// keys a random key is made at New, so data sealed by one process
+	// cannot be read by another or after a restart: set Keys for
+	// persistent or shared stores.
+	Keys []Key
+
+	// Auditor receives every lifecycle event. Default [SlogAuditor] on
+	// slog.Default().
+	Auditor Auditor
+	// ErrorHandler answers a request the middleware refuses because the
+	// store failed (fail closed). Default: 503 with a generic message.
+	ErrorHandler http.Handler
+
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+	// Rand is the source of tokens, ids and nonces. Default crypto/rand.
+	Rand io.Reader
+}
+
+// withDefaults returns c with every zero field set to its default, and
+// checks what the caller set.
+func (c Config) withDefaults() (Config, error) {
+	c.IdleTimeout = orDefault(c.IdleTimeout, DefaultIdleTimeout)
+	c.AbsoluteTimeout = orDefault(c.AbsoluteTimeout, DefaultAbsoluteTimeout)
+	c.RotationGrace = orDefault(c.RotationGrace, DefaultRotationGrace)
+	c.RotateEvery = orDefault(c.RotateEvery, DefaultRotateEvery)
+	c.TouchInterval = orDefault(c.TouchInterval, max(time.Second, c.IdleTimeout/100))
+	if c.CookieName == "" {
+		c.CookieName = DefaultCookieName
+	}
+	if c.SameSite == 0 || c.SameSite == http.SameSiteDefaultMode {
+		c.SameSite = http.SameSiteLaxMode
+	}
+	if c.Auditor == nil {
+		c.Auditor = SlogAuditor{}
+	}
+	if c.ErrorHandler == nil {
+		c.ErrorHandler = http.HandlerFunc(unavailable)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Rand == nil {
+		c.Rand = rand.Reader
+	}
+	return c, c.validate()
+}
+
+// validate refuses settings that are inconsistent or weaker than the
+// contract allows.
+func (c Config) validate() error {
+	switch {
+	case c.IdleTimeout < 0, c.AbsoluteTimeout < 0, c.RotationGrace < 0, c.RotateEvery < 0, c.TouchInterval < 0:
+		return errors.New("sessiond: durations must not be negative")
+	case c.IdleTimeout > c.AbsoluteTimeout:
+		return fmt.Errorf("sessiond: IdleTimeout %v exceeds AbsoluteTimeout %v", c.IdleTimeout, c.AbsoluteTimeout)
+	case c.RotationGrace > maxRotationGrace:
+		return fmt.Errorf("sessiond: RotationGrace %v exceeds %v", c.RotationGrace, maxRotationGrace)
+	case c.TouchInterval > c.IdleTimeout/2:
+		return fmt.Errorf("sessiond: TouchInterval %v exceeds half of IdleTimeout", c.TouchInterval)
+	case !strings.HasPrefix(c.CookieName, hostPrefix) || len(c.CookieName) == len(hostPrefix):
+		return fmt.Errorf("sessiond: CookieName %q must start with %q", c.CookieName, hostPrefix)
+	case !validCookieName(c.CookieName):
+		return fmt.Errorf("sessiond: CookieName %q is not a valid cookie name", c.CookieName)
+	case c.SameSite != http.SameSiteLaxMode && c.SameSite != http.SameSiteStrictMode:
+		return errors.New("sessiond: SameSite must be Lax or Strict")
+	}
+	return nil
+}
+
+// orDefault returns d when v is zero.
+func orDefault(v, d time.Duration) time.Duration {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// validCookieName reports whether name is an RFC 6265 token.
+func validCookieName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// unavailable is the default ErrorHandler: it fails closed with a generic
+// 503 and says nothing about the cause.
+func unavailable(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+}

@@ -1,0 +1,87 @@
+// Package sessiond gives net/http applications secure server-side sessions,
+// with nothing to configure but a store.
+//
+// # Getting started
+//
+// Make a [Manager] on a [Store] with [New], wrap the application in
+// [Manager.Handler], and call [Manager.Login] once a user has proved who
+// they are. [FromContext] returns the request's [Session]:
+//
+//	m, err := sessiond.New(memstore.New(memstore.Config{}), sessiond.Config{})
+//	...
+//	http.ListenAndServeTLS(addr, cert, key, m.Handler(mux))
+//
+// # Tokens
+//
+// A token is 256 bits from crypto/rand, as unpadded base64url. It means
+// nothing by itself: no user, time or counter is inside it. Only its
+// SHA-256 digest ([Hash]) ever reaches a store, a log or a metric, so a
+// copy of the store cannot be replayed. Each session also has a random
+// public id, not derived from the token, by which it is listed and revoked.
+//
+// # Cookies
+//
+// The cookie is named "__Host-session" and is Secure, HttpOnly,
+// SameSite=Lax, Path=/, with no Domain and no Max-Age: it ends with the
+// browser. A "remember me" login ([LoginInfo.Persistent]) gets a Max-Age
+// that ends no later than the absolute deadline. Cookie expiry never
+// enforces a timeout: the server does.
+//
+// # Timeouts
+//
+// Every session has an idle deadline (default 30 minutes after the last
+// request) and an absolute one (default 12 hours after login), both checked
+// on the server on every request. Activity moves the idle deadline only;
+// nothing but a new login starts a new absolute deadline. The defaults meet
+// NIST SP 800-63B at AAL2 (12 hours absolute, 30 minutes idle); for AAL3
+// set IdleTimeout to 15 minutes.
+//
+// Activity is recorded by a "touch" that moves the idle deadline without
+// rewriting the session, at most once per session per
+// max(1 s, IdleTimeout/100) (Config.TouchInterval): a session may
+// therefore end up to that much before a full IdleTimeout of inactivity.
+//
+// # Rotation and theft detection
+//
+// A login always issues a new token, and in the middleware revokes the
+// request's previous session, so a token planted before login dies with it
+// (session fixation). [Session.Reauth] and [Session.Renew] (for privilege
+// changes) issue a new token and keep the absolute deadline; a token older
+// than Config.RotateEvery (default 15 minutes) is replaced on its next use.
+//
+// After a rotation the old token keeps working for Config.RotationGrace
+// (default 30 seconds), for requests already in flight, and a request made
+// with it is never answered with the new token. Presented after the grace
+// window, a rotated-out token means two parties hold the session: the whole
+// session is revoked and a [EventTokenReused] audit event says so.
+//
+// # Data
+//
+// Values are typed with [Get] and [Session.Set], encoded as JSON and sealed
+// at rest with XChaCha20-Poly1305 under a key ring ([Key]) with the
+// session's id as associated data, so a payload copied to another session
+// does not open. Data is decoded only when a request reads it. Every
+// session has a version; writes are compare-and-swap, and the middleware
+// merges concurrent changes key by key, so two requests never lose each
+// other's writes.
+//
+// # Revocation
+//
+// [Session.Revoke] (logout), [Manager.RevokeID], [Manager.RevokeUser] (with
+// exceptions, for "sign out my other devices") and
+// [Manager.RevokeEverything] delete sessions from the store: the next
+// request through any Manager on the same store is refused. [Manager.List]
+// reads a user's sessions from the store's per-user index.
+//
+// # Failure
+//
+// Invalid, expired, revoked and unknown tokens are all [ErrInvalidToken]
+// and look the same to a client; the audit log says which it was. When the
+// store cannot answer, the middleware refuses the request (fail closed).
+//
+// # Audit
+//
+// Every lifecycle event goes to an [Auditor]; the default, [SlogAuditor],
+// writes structured log/slog records with UTC time, user, session id, IP,
+// User-Agent and reason. No token, raw or hashed, is ever in an event.
+package sessiond

@@ -1,0 +1,92 @@
+package sessiond
+
+import (
+	"context"
+	"errors"
+	"slices"
+)
+
+// maxUserID bounds the length of a user id.
+const maxUserID = 256
+
+// ErrBadUserID is returned by [Manager.Login] for an empty or over-long
+// user id.
+var ErrBadUserID = errors.New("sessiond: user id must be 1 to 256 bytes")
+
+// LoginInfo describes a successful login.
+type LoginInfo struct {
+	// UserID is the user who logged in.
+	UserID string
+	// Methods names how they proved it, e.g. "pwd", "totp".
+	Methods []string
+	// Persistent asks for a "remember me" cookie, which outlives the
+	// browser but never the absolute deadline.
+	Persistent bool
+	// Client is who logged in. Inside the middleware it defaults to the
+	// request's client.
+	Client Client
+}
+
+// Login starts a new session for a user who has just authenticated and
+// returns it with its token. Inside the middleware the request's current
+// session, if any, is revoked first (so a planted or pre-login token dies
+// with the login: session fixation) and the new cookie is set for the
+// response. Outside it the token is the caller's to deliver.
+func (m *Manager) Login(ctx context.Context, info LoginInfo) (*Session, string, error) {
+	if info.UserID == "" || len(info.UserID) > maxUserID {
+		return nil, "", ErrBadUserID
+	}
+	h := holderFrom(ctx)
+	if err := h.canWrite(); err != nil {
+		return nil, "", err
+	}
+	if h != nil {
+		if err := h.endCurrent(ctx, ReasonLogin); err != nil {
+			return nil, "", err
+		}
+		if info.Client == (Client{}) {
+			info.Client = h.client
+		}
+	}
+	s, tok, err := m.create(ctx, info)
+	if err != nil {
+		return nil, "", err
+	}
+	h.adopt(s, tok)
+	return s, tok, nil
+}
+
+// create stores a fresh session for info.
+func (m *Manager) create(ctx context.Context, info LoginInfo) (*Session, string, error) {
+	id, err := newID(m.cfg.Rand)
+	if err != nil {
+		return nil, "", err
+	}
+	tok, h, err := newToken(m.cfg.Rand)
+	if err != nil {
+		return nil, "", err
+	}
+	now := m.now()
+	abs := now.Add(m.cfg.AbsoluteTimeout)
+	rec := &Record{
+		ID:                id,
+		UserID:            info.UserID,
+		TokenHash:         h,
+		TokenIssuedAt:     now,
+		CreatedAt:         now,
+		LastSeenAt:        now,
+		IdleExpiresAt:     m.idleDeadline(now, abs),
+		AbsoluteExpiresAt: abs,
+		AuthTime:          now,
+		AuthMethods:       slices.Clone(info.Methods),
+		IP:                info.Client.IP,
+		UserAgent:         clip(info.Client.UserAgent, maxUserAgent),
+		Persistent:        info.Persistent,
+		Version:           1,
+	}
+	if err := m.store.Create(ctx, rec); err != nil {
+		return nil, "", storeErr(err)
+	}
+	m.audit(ctx, EventCreated, rec, info.Client, "")
+	return m.newSession(rec, info.Client, h), tok, nil
+}

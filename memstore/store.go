@@ -1,0 +1,78 @@
+package memstore
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/sessiond/sessiond"
+)
+
+var (
+	_ sessiond.Store         = (*Store)(nil)
+	_ sessiond.ExpiryWatcher = (*Store)(nil)
+)
+
+// Config configures a [Store]. The zero value is ready to use.
+type Config struct {
+	// SweepInterval is how often the background sweeper removes expired
+	// records. Zero or less means the default, 1 minute.
+	SweepInterval time.Duration
+	// Now returns the current time, by which records expire. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// sweepInterval returns c.SweepInterval or its default.
+func (c Config) sweepInterval() time.Duration {
+	if c.SweepInterval <= 0 {
+		return time.Minute
+	}
+	return c.SweepInterval
+}
+
+// Store is an in-memory [sessiond.Store]. It is safe for concurrent use.
+type Store struct {
+	now func() time.Time
+
+	mu     sync.RWMutex
+	byID   map[string]*sessiond.Record
+	byHash map[sessiond.Hash]string       // every hash of every record → id
+	byUser map[string]map[string]struct{} // user id → ids; no "" key
+
+	watchMu  sync.Mutex
+	watchers []func(ctx context.Context, rec *sessiond.Record)
+
+	stop context.CancelFunc // stops the sweeper
+	done sync.WaitGroup     // the sweeper goroutine
+}
+
+// New returns an empty store and starts its sweeper, which runs until
+// [Store.Close].
+func New(cfg Config) *Store {
+	s := &Store{
+		now:    cfg.Now,
+		byID:   make(map[string]*sessiond.Record),
+		byHash: make(map[sessiond.Hash]string),
+		byUser: make(map[string]map[string]struct{}),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	s.done.Go(func() { s.sweepEvery(ctx, cfg.sweepInterval()) })
+	return s
+}
+
+// Close stops the sweeper and waits until it has stopped, including any
+// expiry callbacks it is running; the context those callbacks got is
+// cancelled. It always returns nil and may be called more than once.
+//
+// The store stays usable after Close, for reads and writes alike, but
+// expired records are then removed only by calling [Store.Sweep].
+func (s *Store) Close() error {
+	s.stop() // idempotent, so no sync.Once is needed
+	s.done.Wait()
+	return nil
+}

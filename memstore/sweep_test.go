@@ -1,0 +1,200 @@
+package memstore_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/memstore"
+	"github.com/sessiond/sessiond/storetest"
+)
+
+// expiringIn returns a record of a user whose idle deadline is d after now.
+func expiringIn(d time.Duration, now time.Time) *sessiond.Record {
+	rec := storetest.NewRecord("alice")
+	rec.IdleExpiresAt = now.Add(d).UTC()
+	return rec
+}
+
+// mustCreate stores rec and stops the test if that fails.
+func mustCreate(t *testing.T, s *memstore.Store, rec *sessiond.Record) {
+	t.Helper()
+	if err := s.Create(t.Context(), rec); err != nil {
+		t.Fatalf("Create: got error %v, want nil", err)
+	}
+}
+
+// found reports whether the store has the record id.
+func found(t *testing.T, s *memstore.Store, id string) bool {
+	t.Helper()
+	_, ok, err := s.Get(t.Context(), id)
+	if err != nil {
+		t.Fatalf("Get: got error %v, want nil", err)
+	}
+	return ok
+}
+
+// TestSweep checks what Sweep removes, what it reports and which callbacks
+// it calls, at instants before, at and after a record's deadline.
+func TestSweep(t *testing.T) {
+	tests := []struct {
+		name        string
+		advance     time.Duration // from the moment the record was made
+		wantRemoved int
+	}{
+		{"Before", 59 * time.Second, 0},
+		{"AtDeadline", time.Minute, 1},
+		{"After", 2 * time.Minute, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c := newStore(t)
+			var calls [2][]string
+			for i := range calls {
+				s.OnExpire(func(_ context.Context, rec *sessiond.Record) { calls[i] = append(calls[i], rec.ID) })
+			}
+			rec, live := expiringIn(time.Minute, c.Now()), expiringIn(time.Hour, c.Now())
+			mustCreate(t, s, rec)
+			mustCreate(t, s, live)
+			c.Advance(tc.advance)
+			if got := s.Sweep(t.Context()); got != tc.wantRemoved {
+				t.Errorf("Sweep: got %d removed, want %d", got, tc.wantRemoved)
+			}
+			if got, want := found(t, s, rec.ID), tc.wantRemoved == 0; got != want {
+				t.Errorf("expiring record found: got %t, want %t", got, want)
+			}
+			if !found(t, s, live.ID) {
+				t.Error("live record found: got false, want true")
+			}
+			for i, ids := range calls {
+				if len(ids) != tc.wantRemoved || (len(ids) == 1 && ids[0] != rec.ID) {
+					t.Errorf("callback %d: got calls %v, want %d with %s", i, ids, tc.wantRemoved, rec.ID)
+				}
+			}
+		})
+	}
+}
+
+// TestSweepCallbackOutsideLock checks that an expiry callback may use the
+// store, which it could not if Sweep held the lock.
+func TestSweepCallbackOutsideLock(t *testing.T) {
+	s, c := newStore(t)
+	rec := expiringIn(time.Minute, c.Now())
+	mustCreate(t, s, rec)
+	var gotFound, called bool
+	s.OnExpire(func(ctx context.Context, r *sessiond.Record) {
+		called = true
+		_, gotFound, _ = s.Get(ctx, r.ID)
+	})
+	c.Advance(time.Hour)
+	s.Sweep(t.Context())
+	if !called || gotFound {
+		t.Errorf("callback: got called %t, record found %t; want true, false", called, gotFound)
+	}
+}
+
+// TestTouchExpired checks that touching a record that has expired but was
+// not swept yet leaves it expired.
+func TestTouchExpired(t *testing.T) {
+	s, c := newStore(t)
+	rec := expiringIn(time.Minute, c.Now())
+	mustCreate(t, s, rec)
+	c.Advance(2 * time.Minute)
+	later := c.Now().UTC()
+	if err := s.Touch(t.Context(), rec.ID, later, later.Add(30*time.Minute)); err != nil {
+		t.Fatalf("Touch: got error %v, want nil", err)
+	}
+	got, _, _ := s.Get(t.Context(), rec.ID)
+	if got == nil || !got.IdleExpiresAt.Equal(rec.IdleExpiresAt) {
+		t.Errorf("IdleExpiresAt after Touch: got %v, want %v unchanged", got, rec.IdleExpiresAt)
+	}
+	if n := s.Sweep(t.Context()); n != 1 {
+		t.Errorf("Sweep: got %d removed, want 1", n)
+	}
+}
+
+// TestSweeper checks, on synctest's fake clock, that the background
+// sweeper removes an expired record within one interval, and that Close
+// stops it: synctest.Test fails if the goroutine outlives the test.
+func TestSweeper(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := memstore.New(memstore.Config{SweepInterval: time.Minute})
+		var mu sync.Mutex
+		var expired []string
+		s.OnExpire(func(_ context.Context, rec *sessiond.Record) {
+			mu.Lock()
+			defer mu.Unlock()
+			expired = append(expired, rec.ID)
+		})
+		rec := expiringIn(30*time.Second, time.Now())
+		mustCreate(t, s, rec)
+		time.Sleep(90 * time.Second) // the sweep at 1m removes it
+		synctest.Wait()
+		if found(t, s, rec.ID) {
+			t.Error("found after 90s: got true, want false")
+		}
+		mu.Lock()
+		if len(expired) != 1 || expired[0] != rec.ID {
+			t.Errorf("OnExpire: got %v, want [%s]", expired, rec.ID)
+		}
+		mu.Unlock()
+		wantClose(t, s)
+		wantClose(t, s) // idempotent
+	})
+}
+
+// TestCloseWaitsForCallback checks that Close cancels the context of an
+// expiry callback that the sweeper is running and returns only after the
+// callback has.
+func TestCloseWaitsForCallback(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := memstore.New(memstore.Config{SweepInterval: time.Minute})
+		release := make(chan struct{})
+		var cancelled bool
+		s.OnExpire(func(ctx context.Context, _ *sessiond.Record) {
+			<-ctx.Done()
+			cancelled = true
+			<-release
+		})
+		mustCreate(t, s, expiringIn(time.Second, time.Now()))
+		time.Sleep(time.Minute) // the sweeper is now in the callback
+		closed := false
+		go func() { wantClose(t, s); closed = true }()
+		synctest.Wait()
+		if !cancelled || closed {
+			t.Errorf("Close with callback running: got cancelled %t, closed %t; want true, false", cancelled, closed)
+		}
+		close(release)
+		synctest.Wait()
+		if !closed {
+			t.Error("Close after callback returned: got closed false, want true")
+		}
+	})
+}
+
+// TestUsableAfterClose checks that Close leaves the store usable, with
+// Sweep still working when called.
+func TestUsableAfterClose(t *testing.T) {
+	s, c := newStore(t)
+	wantClose(t, s)
+	rec := expiringIn(time.Minute, c.Now())
+	mustCreate(t, s, rec)
+	if !found(t, s, rec.ID) {
+		t.Fatal("found after Close: got false, want true")
+	}
+	c.Advance(time.Hour)
+	if n := s.Sweep(t.Context()); n != 1 {
+		t.Errorf("Sweep after Close: got %d removed, want 1", n)
+	}
+}
+
+// wantClose closes s and checks the error.
+func wantClose(t *testing.T, s *memstore.Store) {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: got error %v, want nil", err)
+	}
+}

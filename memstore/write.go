@@ -1,0 +1,88 @@
+package memstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/sessiond/sessiond"
+)
+
+// Create stores a copy of rec. It returns [sessiond.ErrConflict] if a
+// record with the same ID exists, or if any of rec's token hashes, current
+// or retired, leads to another record.
+func (s *Store) Create(_ context.Context, rec *sessiond.Record) error {
+	c := clone(rec)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.byID[c.ID]; ok || !s.hashesFree(c.ID, c.Hashes()) {
+		return sessiond.ErrConflict
+	}
+	s.put(c)
+	return nil
+}
+
+// Update replaces the stored record with a copy of rec if the stored
+// version is version, and re-indexes its token hashes. It returns
+// [sessiond.ErrConflict] if the record is missing, its version differs, or
+// one of rec's hashes leads to another record.
+func (s *Store) Update(_ context.Context, rec *sessiond.Record, version int64) error {
+	c := clone(rec)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.byID[c.ID]
+	if !ok || old.Version != version || !s.hashesFree(c.ID, c.Hashes()) {
+		return sessiond.ErrConflict
+	}
+	// Replacing the stored record, rather than copying over it, lets remove
+	// drop every old index entry and put add the new ones.
+	s.remove(old)
+	s.put(c)
+	return nil
+}
+
+// Touch moves the LastSeenAt and IdleExpiresAt of the record id forward to
+// lastSeen and idleExpires, each only if it is later. A missing record, or
+// one that has expired by the store's clock, is left alone and is not an
+// error: a late touch must not bring back a session that is over.
+func (s *Store) Touch(_ context.Context, id string, lastSeen, idleExpires time.Time) error {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.byID[id]
+	if !ok || !now.Before(rec.ExpiresAt()) {
+		return nil
+	}
+	// Changing the stored record in place is safe: readers copy it only
+	// under the read lock, which nobody holds while this write lock is held,
+	// and the copies they made share no memory with it (see clone).
+	if lastSeen.After(rec.LastSeenAt) {
+		rec.LastSeenAt = lastSeen
+	}
+	if idleExpires.After(rec.IdleExpiresAt) {
+		rec.IdleExpiresAt = idleExpires
+	}
+	return nil
+}
+
+// Delete removes the record id and its index entries. A missing record is
+// not an error.
+func (s *Store) Delete(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rec, ok := s.byID[id]; ok {
+		s.remove(rec)
+	}
+	return nil
+}
+
+// DeleteAll removes every record and reports how many there were. It
+// calls no expiry callback.
+func (s *Store) DeleteAll(_ context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.byID)
+	clear(s.byID)
+	clear(s.byHash)
+	clear(s.byUser)
+	return n, nil
+}

@@ -1,0 +1,61 @@
+package sessiond
+
+import (
+	"context"
+	"errors"
+	"net/http"
+)
+
+// Handler is the session middleware. It loads the session of the request's
+// cookie (or, with Config.AcceptBearer, of its Authorization header) into
+// the request context, where [FromContext] finds it and [Manager.Login]
+// replaces it; an invalid token makes the request anonymous and expires the
+// cookie.
+//
+// Before the first byte of the response it writes pending data changes and
+// sets the cookie; every response that carries a session or a cookie gets
+// "Cache-Control: no-store" and "Vary: Cookie". A request that only reads
+// the session never rewrites it: activity is recorded by a touch at most
+// once per Config.TouchInterval.
+//
+// When the store fails, the request is refused with Config.ErrorHandler
+// (503 by default): never served as anonymous, never as authenticated.
+func (m *Manager) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, err := m.start(r)
+		if err != nil {
+			m.cfg.ErrorHandler.ServeHTTP(w, r)
+			return
+		}
+		ctx := context.WithValue(r.Context(), holderKey{}, h)
+		cw := &commitWriter{ResponseWriter: w, h: h, r: r}
+		next.ServeHTTP(cw, r.WithContext(ctx))
+		cw.begin()
+	})
+}
+
+// start reads the request's token and loads its session into a holder.
+func (m *Manager) start(r *http.Request) (*holder, error) {
+	h := &holder{m: m, client: ClientFromRequest(r)}
+	tok, found := "", false
+	if m.cfg.AcceptBearer {
+		tok, found = bearerToken(r.Header)
+		h.bearer = found
+	}
+	if !found {
+		tok, found = cookieValue(r.Header, m.cfg.CookieName)
+	}
+	if !found {
+		return h, nil
+	}
+	s, newTok, err := m.load(r.Context(), tok, h.client, !h.bearer)
+	switch {
+	case errors.Is(err, ErrInvalidToken):
+		h.clear = !h.bearer
+		return h, nil
+	case err != nil:
+		return nil, err
+	}
+	h.adopt(s, newTok)
+	return h, nil
+}

@@ -1,0 +1,98 @@
+package sessiond
+
+import (
+	"context"
+	"slices"
+)
+
+// Revoke ends the session on the server at once, with no grace for any of
+// its tokens, and audits reason (e.g. [ReasonLogout]). Inside the middleware
+// the cookie is expired in the response. Revoking twice is not an error.
+func (s *Session) Revoke(ctx context.Context, reason string) error {
+	if err := s.h.canWrite(); err != nil {
+		return err
+	}
+	if err := s.revoke(ctx, reason); err != nil {
+		return err
+	}
+	s.h.drop(s)
+	return nil
+}
+
+// revoke deletes the session from the store once.
+func (s *Session) revoke(ctx context.Context, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.revoked {
+		return nil
+	}
+	if err := s.m.store.Delete(ctx, s.rec.ID); err != nil {
+		return storeErr(err)
+	}
+	s.revoked = true
+	s.m.audit(ctx, EventRevoked, s.rec, s.client, reason)
+	return nil
+}
+
+// Logout revokes the request's session, if any, with [ReasonLogout] and
+// expires its cookie.
+func (m *Manager) Logout(ctx context.Context) error {
+	if s := FromContext(ctx); s != nil {
+		return s.Revoke(ctx, ReasonLogout)
+	}
+	return nil
+}
+
+// RevokeID ends the session with the given public id and reports whether
+// there was one.
+func (m *Manager) RevokeID(ctx context.Context, id, reason string) (bool, error) {
+	rec, found, err := m.store.Get(ctx, id)
+	if err != nil || !found {
+		return false, storeErrOrNil(err)
+	}
+	if err := m.store.Delete(ctx, id); err != nil {
+		return false, storeErr(err)
+	}
+	m.audit(ctx, EventRevoked, rec, Client{}, reason)
+	return true, nil
+}
+
+// RevokeUser ends every session of a user except those whose ids are in
+// except, and returns how many it ended.
+func (m *Manager) RevokeUser(ctx context.Context, userID, reason string, except ...string) (int, error) {
+	recs, err := m.store.ListUser(ctx, userID)
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	n := 0
+	for _, rec := range recs {
+		if slices.Contains(except, rec.ID) {
+			continue
+		}
+		if err := m.store.Delete(ctx, rec.ID); err != nil {
+			return n, storeErr(err)
+		}
+		m.audit(ctx, EventRevoked, rec, Client{}, reason)
+		n++
+	}
+	return n, nil
+}
+
+// RevokeEverything ends every session in the store, for incident response,
+// and returns how many it ended.
+func (m *Manager) RevokeEverything(ctx context.Context) (int, error) {
+	n, err := m.store.DeleteAll(ctx)
+	if err != nil {
+		return n, storeErr(err)
+	}
+	m.Audit(ctx, Event{Type: EventRevoked, Reason: ReasonAll})
+	return n, nil
+}
+
+// storeErrOrNil wraps a non-nil store error.
+func storeErrOrNil(err error) error {
+	if err == nil {
+		return nil
+	}
+	return storeErr(err)
+}

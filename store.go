@@ -1,0 +1,137 @@
+package sessiond
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrConflict is returned by [Store.Update] when the stored record's version
+// is not the one the caller read, or the record no longer exists. The caller
+// reloads the record and tries again.
+var ErrConflict = errors.New("sessiond: session changed concurrently")
+
+// Hash is the SHA-256 digest of a session token. It is the only form of a
+// token that ever reaches a store, a log or a metric.
+type Hash [32]byte
+
+// RetiredToken is a token that rotation replaced. It keeps working until
+// GraceUntil; presented after that, it is treated as stolen.
+type RetiredToken struct {
+	Hash       Hash
+	GraceUntil time.Time
+}
+
+// Record is a session as a [Store] keeps it. Every time is UTC.
+type Record struct {
+	// ID is the session's random public id, used to list and revoke it.
+	// It is not derived from the token.
+	ID string
+	// UserID is the user the session belongs to; empty for an anonymous
+	// session, which no per-user index lists.
+	UserID string
+	// TokenHash is the hash of the current token.
+	TokenHash Hash
+	// TokenIssuedAt is when the current token was issued.
+	TokenIssuedAt time.Time
+	// Retired holds the hashes of tokens that rotation replaced, newest
+	// first, so that a replayed old token can be recognised as theft.
+	Retired []RetiredToken
+
+	CreatedAt         time.Time
+	LastSeenAt        time.Time
+	IdleExpiresAt     time.Time
+	AbsoluteExpiresAt time.Time
+	// AuthTime is when the user last proved who they are (login or
+	// re-authentication).
+	AuthTime time.Time
+	// AuthMethods names the methods of that proof, e.g. "pwd", "totp".
+	AuthMethods []string
+	// IP and UserAgent are the client's at login, updated by the
+	// application's anomaly policy.
+	IP        string
+	UserAgent string
+	// Persistent marks a "remember me" session, whose cookie carries a
+	// Max-Age that ends at the absolute deadline.
+	Persistent bool
+	// Version grows by one on every data change and every rotation; the
+	// idle touch never changes it.
+	Version int64
+	// Data is the sealed session payload (nil when empty).
+	Data []byte
+}
+
+// ExpiresAt is when the record stops being of use: the earlier of its idle
+// and absolute deadlines. A store may forget the record after it.
+func (r *Record) ExpiresAt() time.Time {
+	if r.IdleExpiresAt.Before(r.AbsoluteExpiresAt) {
+		return r.IdleExpiresAt
+	}
+	return r.AbsoluteExpiresAt
+}
+
+// Hashes returns every token hash that leads to the record: the current one
+// and the retired ones. Stores index each of them.
+func (r *Record) Hashes() []Hash {
+	hs := make([]Hash, 0, 1+len(r.Retired))
+	hs = append(hs, r.TokenHash)
+	for _, t := range r.Retired {
+		hs = append(hs, t.Hash)
+	}
+	return hs
+}
+
+// Store keeps session records. Implementations must be safe for concurrent
+// use by many goroutines and by many processes sharing one backend, so that a
+// change made through one [Manager] is seen by every other at once.
+//
+// # Contract
+//
+//   - Not found is a value: Get and Find answer (nil, false, nil). An error is
+//     only ever returned when the backend could not answer; the [Manager]
+//     then fails closed.
+//   - Records are values: a store never keeps a pointer the caller passed in,
+//     and callers never modify a record a store returned.
+//   - Expiry: a store may forget a record once [Record.ExpiresAt] has passed
+//     by its own clock, and should do so eventually (a sweeper or a TTL).
+//     Until it does, it may still return the record; the [Manager] checks
+//     every deadline itself with its own clock.
+//   - Token index: Find looks a record up by any of [Record.Hashes]. The
+//     index follows the record through Update and is gone after Delete.
+//   - Per-user index: ListUser answers from an index kept by user id, never
+//     by scanning every session. Records with an empty UserID are not listed.
+//   - Concurrency: Update is a compare-and-swap on [Record.Version]. Touch
+//     never changes the version and never brings back a deleted record.
+//   - Delete is idempotent: deleting a missing record is not an error.
+type Store interface {
+	// Create stores a new record. It returns ErrConflict if a record with
+	// the same ID or token hash exists.
+	Create(ctx context.Context, rec *Record) error
+	// Get returns the record with the given public id.
+	Get(ctx context.Context, id string) (rec *Record, found bool, err error)
+	// Find returns the record whose current or retired token hash is h.
+	Find(ctx context.Context, h Hash) (rec *Record, found bool, err error)
+	// Update replaces the stored record with rec if the stored version is
+	// version, and keeps the token index in step with rec's hashes. It
+	// returns ErrConflict if the version differs or the record is gone.
+	Update(ctx context.Context, rec *Record, version int64) error
+	// Touch records activity: it sets LastSeenAt and IdleExpiresAt of the
+	// record with the given id, only ever moving them forward, without
+	// rewriting the payload. A missing record is not an error.
+	Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error
+	// Delete removes a record and its index entries.
+	Delete(ctx context.Context, id string) error
+	// ListUser returns the records of one user, in no particular order.
+	ListUser(ctx context.Context, userID string) ([]*Record, error)
+	// DeleteAll removes every record and reports how many there were.
+	DeleteAll(ctx context.Context) (int, error)
+}
+
+// ExpiryWatcher is implemented by stores that remove expired records
+// themselves (a sweeper) and can say so. [New] registers the [Manager]'s
+// callback, which writes the session.expired audit event.
+type ExpiryWatcher interface {
+	// OnExpire adds fn to the functions called with each record the store
+	// removes because it expired.
+	OnExpire(fn func(ctx context.Context, rec *Record))
+}

@@ -1,0 +1,61 @@
+// Package storetest is the conformance suite that every [sessiond.Store]
+// runs: the memory store, the embedded bbolt store, Redis and PostgreSQL.
+//
+// A backend's test calls [Run] with a [Harness] that makes fresh stores:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, storetest.Harness{
+//			New: func(t *testing.T) sessiond.Store {
+//				s := memstore.New(memstore.Config{})
+//				t.Cleanup(func() { s.Close() })
+//				return s
+//			},
+//		})
+//	}
+//
+// # What it checks
+//
+// The suite checks the contract written on [sessiond.Store]:
+//
+//   - Create, Get and Find give back a record equal to the one stored, every
+//     field of it, with times compared by [time.Time.Equal] and in UTC.
+//   - Not found is (nil, false, nil), for Get and for Find.
+//   - Create refuses a taken ID or token hash with [sessiond.ErrConflict].
+//   - Find answers for the current and for every retired token hash, and the
+//     token index follows the record through Update and Delete.
+//   - Update is a compare-and-swap on the version: a stale version, a missing
+//     record or a token hash that belongs to another record is
+//     [sessiond.ErrConflict] and changes nothing; twenty goroutines doing
+//     read-modify-write with retries lose no write, with or without
+//     concurrent Touch calls.
+//   - Touch moves LastSeenAt and IdleExpiresAt forward only, each on its
+//     own, leaves everything else alone and never brings a record back.
+//   - Delete removes the record and all its index entries, and is idempotent.
+//   - ListUser lists exactly one user's records, follows Update and Delete,
+//     and never lists anonymous records, not even under "".
+//   - DeleteAll reports how many records it removed and leaves none.
+//   - With [Harness.Advance]: expired records, by their idle or absolute
+//     deadline, are gone from Get, Find (retired hashes too) and ListUser,
+//     a touched record outlives its old deadline, and a store that is a
+//     [sessiond.ExpiryWatcher] reports each removed record once.
+//
+// It also checks two things the contract implies for the store's own safety:
+// a store keeps no pointer the caller passed in, and a record it returns is
+// the caller's own copy, so that even a caller that breaks the rule "never
+// modify a returned record" (say by decrypting Data in place) cannot change
+// what the store holds or what other callers see.
+//
+// Cancelled contexts are not checked: what a backend does with one differs
+// (the memory store ignores it, a network store gives up) and both are right.
+//
+// # Shared backends
+//
+// Every record the suite makes has random IDs, user ids and token hashes from
+// crypto/rand, so subtests do not collide on a backend shared with earlier
+// runs. Subtests run one after the other, never in parallel, because the
+// DeleteAll subtest empties the whole store: do not point two suites at the
+// same Redis database or PostgreSQL schema at the same time.
+//
+// Records use UTC times truncated to the microsecond, the precision of
+// PostgreSQL's timestamptz.
+package storetest

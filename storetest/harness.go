@@ -1,0 +1,68 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sessiond/sessiond"
+)
+
+// Harness describes the store under test.
+type Harness struct {
+	// New returns a fresh, empty store for one subtest. It registers the
+	// store's cleanup itself, with t.Cleanup.
+	New func(t *testing.T) sessiond.Store
+	// Advance, if set, moves the store's clock forward by d and makes the
+	// store remove what has expired by then (for example by running its
+	// sweeper once), calling any expiry callbacks before it returns. The
+	// store's clock must start near the real time.Now. Tests of expiry are
+	// skipped when Advance is nil.
+	Advance func(t *testing.T, s sessiond.Store, d time.Duration)
+}
+
+// test is one subtest of the suite.
+type test struct {
+	name string
+	run  func(t *testing.T, h Harness)
+}
+
+// Run runs the conformance suite against the store that h describes, as
+// subtests of t grouped by method.
+func Run(t *testing.T, h Harness) {
+	if h.New == nil {
+		t.Fatal("storetest: Harness.New is nil")
+	}
+	groups := []struct {
+		name  string
+		tests []test
+	}{
+		{"Create", createTests},
+		{"Update", updateTests},
+		{"Touch", touchTests},
+		{"Delete", deleteTests},
+		{"ListUser", listUserTests},
+		{"DeleteAll", deleteAllTests},
+		{"Copies", copyTests},
+		{"Expiry", expiryTests},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) { runAll(t, h, g.tests) })
+	}
+}
+
+// runAll runs tests as subtests of t.
+func runAll(t *testing.T, h Harness, tests []test) {
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, h) })
+	}
+}
+
+// store returns a fresh store from h.
+func (h Harness) store(t *testing.T) sessiond.Store {
+	t.Helper()
+	s := h.New(t)
+	if s == nil {
+		t.Fatal("storetest: Harness.New returned nil")
+	}
+	return s
+}

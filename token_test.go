@@ -1,0 +1,123 @@
+package sessiond_test
+
+import (
+	"encoding/base64"
+	"math/bits"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestTokens_EntropyAndUniqueness_R1(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	const n = 1000
+	seen := make(map[string]bool, n)
+	ones := 0
+	for range n {
+		_, tok := e.login(t, "alice")
+		raw, err := base64.RawURLEncoding.Strict().DecodeString(tok)
+		if err != nil {
+			t.Fatalf("token %q is not base64url: %v", tok, err)
+		}
+		if len(raw) < 32 {
+			t.Fatalf("token decodes to %d bytes, want at least 32", len(raw))
+		}
+		if seen[tok] {
+			t.Fatalf("token repeated after %d logins", len(seen))
+		}
+		seen[tok] = true
+		for _, b := range raw {
+			ones += bits.OnesCount8(b)
+		}
+	}
+	// 256,000 fair bits: the share of ones is within 1% of half unless the
+	// source is biased (the chance of a fair source failing is ~1e-23).
+	share := float64(ones) / float64(n*256)
+	if share < 0.49 || share > 0.51 {
+		t.Errorf("share of one bits = %.4f, want 0.5 ± 0.01", share)
+	}
+}
+
+func TestTokens_MeaningNothing_R2(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	s1, a := e.login(t, "alice")
+	s2, b := e.login(t, "bob")
+	if len(a) != len(b) {
+		t.Fatalf("token lengths %d and %d differ", len(a), len(b))
+	}
+	common := 0
+	for common < len(a) && a[common] == b[common] {
+		common++
+	}
+	if common > 3 {
+		t.Errorf("tokens made at one instant share a %d-character prefix", common)
+	}
+	for _, leak := range []string{"alice", "bob", s1.ID(), s2.ID(), "192.0.2.1"} {
+		if strings.Contains(a, leak) || strings.Contains(b, leak) {
+			t.Errorf("a token contains %q", leak)
+		}
+	}
+}
+
+func TestTokens_UntrustedValues_R4(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	_, good := e.login(t, "alice")
+	h := e.app()
+	cases := map[string]string{
+		"empty":           "",
+		"unissued":        strings.Repeat("A", len(good)),
+		"short":           good[:20],
+		"long":            good + "A",
+		"oversized":       strings.Repeat("x", 8000),
+		"padded":          good[:len(good)-1] + "=",
+		"non-ascii":       good[:len(good)-2] + "é",
+		"sql":             "' OR '1'='1",
+		"script":          "<script>alert(1)</script>",
+		"standard base64": strings.ReplaceAll(strings.ReplaceAll(good, "-", "+"), "_", "/") + "+/",
+		"nul":             good[:len(good)-1] + "\x00",
+	}
+	for name, tok := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := httptestRequest("GET", "/me")
+			r.Header.Set("Cookie", "__Host-session="+tok)
+			res := serve(h, r)
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("status = %d, want 401", res.StatusCode)
+			}
+			if b := body(res); tok != "" && strings.Contains(b, tok) {
+				t.Errorf("body %q echoes the token", b)
+			}
+		})
+	}
+}
+
+func TestTokens_TwoLoginsTwoTokens_R5(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	s1, a := e.login(t, "alice")
+	s2, b := e.login(t, "alice")
+	if a == b || s1.ID() == s2.ID() {
+		t.Fatalf("two logins share a token or an id")
+	}
+	if !e.valid(t, a) || !e.valid(t, b) {
+		t.Errorf("both tokens must work: got %v, %v", e.valid(t, a), e.valid(t, b))
+	}
+}
+
+func TestTokens_FlippedCharacter_R6(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	_, tok := e.login(t, "alice")
+	for i := range tok {
+		flipped := []byte(tok)
+		if flipped[i] == 'A' {
+			flipped[i] = 'B'
+		} else {
+			flipped[i] = 'A'
+		}
+		if e.valid(t, string(flipped)) {
+			t.Fatalf("token with character %d changed was accepted", i)
+		}
+	}
+	if !e.valid(t, tok) {
+		t.Errorf("original token rejected")
+	}
+}
