@@ -226,3 +226,36 @@ func (b *browser) do(method, target string) *http.Response {
 	}
 	return res
 }
+
+// countingStore counts the writes that reach a store.
+type countingStore struct {
+	sessiond.Store
+	mu               sync.Mutex
+	touches, updates int
+}
+
+func (c *countingStore) Touch(ctx context.Context, id string, seen, idle time.Time) error {
+	c.mu.Lock()
+	c.touches++
+	c.mu.Unlock()
+	return c.Store.Touch(ctx, id, seen, idle)
+}
+
+func (c *countingStore) Update(ctx context.Context, rec *sessiond.Record, version int64) error {
+	c.mu.Lock()
+	c.updates++
+	c.mu.Unlock()
+	return c.Store.Update(ctx, rec, version)
+}
+
+func (c *countingStore) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.touches, c.updates = 0, 0
+}
+
+func (c *countingStore) writes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.touches + c.updates
+}

@@ -64,7 +64,7 @@ func (s *Session) rotate(ctx context.Context, t EventType, reason string, extra 
 }
 
 // reissue gives next the token hash h at now, retiring the current one with
-// its grace window, and counts the request as activity.
+// its grace window.
 func (m *Manager) reissue(next *Record, h Hash, now time.Time) {
 	retired := make([]RetiredToken, 0, maxRetired)
 	retired = append(retired, RetiredToken{Hash: next.TokenHash, GraceUntil: now.Add(m.cfg.RotationGrace)})
@@ -72,8 +72,6 @@ func (m *Manager) reissue(next *Record, h Hash, now time.Time) {
 	next.Retired = retired
 	next.TokenHash = h
 	next.TokenIssuedAt = now
-	next.LastSeenAt = now
-	next.IdleExpiresAt = m.idleDeadline(now, next.AbsoluteExpiresAt)
 }
 
 // rotateIfDue is the periodic rotation of a loaded session: when the

@@ -7,8 +7,9 @@ import (
 )
 
 // ErrConflict is returned by [Store.Update] when the stored record's version
-// is not the one the caller read, or the record no longer exists. The caller
-// reloads the record and tries again.
+// is not the one the caller read, or the record no longer exists (the caller
+// reloads the record and tries again), and by [Store.Create] when the id or
+// a token hash is taken.
 var ErrConflict = errors.New("sessiond: session changed concurrently")
 
 // Hash is the SHA-256 digest of a session token. It is the only form of a
@@ -90,8 +91,11 @@ func (r *Record) Hashes() []Hash {
 //   - Not found is a value: Get and Find answer (nil, false, nil). An error is
 //     only ever returned when the backend could not answer; the [Manager]
 //     then fails closed.
-//   - Records are values: a store never keeps a pointer the caller passed in,
-//     and callers never modify a record a store returned.
+//   - Records are values: a store keeps no memory the caller passed in (it
+//     copies the record and its slices). A returned record is the caller's:
+//     it may change its fields and replace its slices, but never writes
+//     into a returned slice's elements, which a store may share with its
+//     own copy.
 //   - Expiry: a store may forget a record once [Record.ExpiresAt] has passed
 //     by its own clock, and should do so eventually (a sweeper or a TTL).
 //     Until it does, it may still return the record; the [Manager] checks
@@ -101,11 +105,13 @@ func (r *Record) Hashes() []Hash {
 //   - Per-user index: ListUser answers from an index kept by user id, never
 //     by scanning every session. Records with an empty UserID are not listed.
 //   - Concurrency: Update is a compare-and-swap on [Record.Version]. Touch
-//     never changes the version and never brings back a deleted record.
+//     never changes the version, never brings back a deleted record and
+//     never extends one whose ExpiresAt has passed by the store's clock.
+//   - Ids are never empty.
 //   - Delete is idempotent: deleting a missing record is not an error.
 type Store interface {
 	// Create stores a new record. It returns ErrConflict if a record with
-	// the same ID or token hash exists.
+	// the same ID exists or any of rec.Hashes() leads to another record.
 	Create(ctx context.Context, rec *Record) error
 	// Get returns the record with the given public id.
 	Get(ctx context.Context, id string) (rec *Record, found bool, err error)
@@ -113,7 +119,8 @@ type Store interface {
 	Find(ctx context.Context, h Hash) (rec *Record, found bool, err error)
 	// Update replaces the stored record with rec if the stored version is
 	// version, and keeps the token index in step with rec's hashes. It
-	// returns ErrConflict if the version differs or the record is gone.
+	// returns ErrConflict if the version differs, the record is gone, or
+	// one of rec's hashes leads to another record.
 	Update(ctx context.Context, rec *Record, version int64) error
 	// Touch records activity: it sets LastSeenAt and IdleExpiresAt of the
 	// record with the given id, only ever moving them forward, without
@@ -130,6 +137,10 @@ type Store interface {
 // ExpiryWatcher is implemented by stores that remove expired records
 // themselves (a sweeper) and can say so. [New] registers the [Manager]'s
 // callback, which writes the session.expired audit event.
+//
+// The callbacks run on the sweeper's goroutine, one at a time, with no lock
+// held: they may call the store. The record is theirs to keep. Their context
+// is canceled when the store closes.
 type ExpiryWatcher interface {
 	// OnExpire adds fn to the functions called with each record the store
 	// removes because it expired.

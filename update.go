@@ -11,12 +11,23 @@ import (
 // always get through.
 const maxAttempts = 128
 
+// active records a write as activity, so that it never carries back an
+// older LastSeenAt than a concurrent touch wrote. It never revives a
+// session whose deadline has passed.
+func (m *Manager) active(next *Record) {
+	now := m.now()
+	if now.After(next.LastSeenAt) && now.Before(next.ExpiresAt()) {
+		next.LastSeenAt = now
+		next.IdleExpiresAt = m.idleDeadline(now, next.AbsoluteExpiresAt)
+	}
+}
+
 // errSkip, returned by an update's change function, ends the update without
 // a write.
 var errSkip = errors.New("skip")
 
 // update writes a change to the session with compare-and-swap on its
-// version. change edits next, a copy of the current record (it replaces
+// version; every write counts as activity. change edits next, a copy of the current record (it replaces
 // slices, never writes into them); on a conflict the record is reloaded and
 // change runs again on the fresh copy. With strict, a conflict is returned
 // as ErrConflict instead.
@@ -36,6 +47,7 @@ func (s *Session) update(ctx context.Context, strict bool, change func(next *Rec
 			return err
 		}
 		next.Version = base.Version + 1
+		s.m.active(&next)
 		err := s.m.store.Update(ctx, &next, base.Version)
 		if err == nil {
 			s.rec = &next

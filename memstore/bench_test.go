@@ -41,8 +41,10 @@ func sequentialHash(i uint64) sessiond.Hash {
 	return h
 }
 
-// BenchmarkFind measures the lookup behind every request, for a typical
-// record and for a bare one with no slices to copy.
+// BenchmarkFind measures the lookup behind every request: of one typical
+// record over and over (hot in the cache), of a bare record with no slices
+// to copy, and of typical records spread over the store, as
+// BenchmarkFindParallel does.
 func BenchmarkFind(b *testing.B) {
 	s, recs := benchStore(b, benchRecords)
 	bare := storetest.NewRecord("")
@@ -51,17 +53,26 @@ func BenchmarkFind(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name string
-		hash sessiond.Hash
-	}{{"Typical", recs[benchRecords/2].TokenHash}, {"Bare", bare.TokenHash}} {
-		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			ctx := b.Context()
-			for b.Loop() {
-				if _, ok, _ := s.Find(ctx, bc.hash); !ok {
-					b.Fatal("Find: got not found, want the record")
-				}
-			}
-		})
+		recs []*sessiond.Record
+	}{
+		{"Typical", recs[:1]},
+		{"Bare", []*sessiond.Record{bare}},
+		{"Spread", recs},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchFind(b, s, bc.recs) })
+	}
+}
+
+// benchFind looks up recs in turn, 7 apart.
+func benchFind(b *testing.B, s *memstore.Store, recs []*sessiond.Record) {
+	ctx := b.Context()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, ok, _ := s.Find(ctx, recs[i%len(recs)].TokenHash); !ok {
+			b.Fatal("Find: got not found, want the record")
+		}
+		i += 7
 	}
 }
 

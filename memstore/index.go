@@ -3,7 +3,15 @@ package memstore
 import "github.com/sessiond/sessiond"
 
 // The functions in this file keep the three maps in step. The caller holds
-// the write lock, except for hashesFree, which needs only the read lock.
+// the write lock (or, in New, is the only one to see the store), except for
+// hashesFree, which needs only the read lock.
+
+// reset makes the store empty.
+func (s *Store) reset() {
+	s.byID = make(map[string]*sessiond.Record)
+	s.byHash = make(map[sessiond.Hash]string)
+	s.byUser = make(map[string]map[string]struct{})
+}
 
 // put stores rec and indexes it by id, by each of its hashes and by user.
 func (s *Store) put(rec *sessiond.Record) {

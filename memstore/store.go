@@ -31,7 +31,8 @@ func (c Config) sweepInterval() time.Duration {
 	return c.SweepInterval
 }
 
-// Store is an in-memory [sessiond.Store]. It is safe for concurrent use.
+// Store is an in-memory [sessiond.Store] and [sessiond.ExpiryWatcher]. It is
+// safe for concurrent use. Make one with [New].
 type Store struct {
 	now func() time.Time
 
@@ -50,24 +51,21 @@ type Store struct {
 // New returns an empty store and starts its sweeper, which runs until
 // [Store.Close].
 func New(cfg Config) *Store {
-	s := &Store{
-		now:    cfg.Now,
-		byID:   make(map[string]*sessiond.Record),
-		byHash: make(map[sessiond.Hash]string),
-		byUser: make(map[string]map[string]struct{}),
-	}
+	s := &Store{now: cfg.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.reset()
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.done.Go(func() { s.sweepEvery(ctx, cfg.sweepInterval()) })
 	return s
 }
 
-// Close stops the sweeper and waits until it has stopped, including any
-// expiry callbacks it is running; the context those callbacks got is
-// cancelled. It always returns nil and may be called more than once.
+// Close stops the background sweeper and waits until it has stopped,
+// including any expiry callbacks it is running, whose context Close
+// cancels. It always returns nil and may be called more than once, and from
+// several goroutines.
 //
 // The store stays usable after Close, for reads and writes alike, but
 // expired records are then removed only by calling [Store.Sweep].

@@ -1,0 +1,58 @@
+package sessiond
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"testing"
+)
+
+func testKey(id uint32) Key {
+	return Key{ID: id, Secret: bytes.Repeat([]byte{byte(id + 1)}, 32)}
+}
+
+func TestKeyRing_RotationKeepsOldPayloadsReadable(t *testing.T) {
+	oldRing, _ := newKeyRing([]Key{testKey(1)})
+	sealed, err := oldRing.seal(rand.Reader, []byte(`{"a":1}`), []byte("sid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Add a new primary key: payloads of the old key still open.
+	rotated, _ := newKeyRing([]Key{testKey(2), testKey(1)})
+	if plain, err := rotated.open(sealed, []byte("sid")); err != nil || string(plain) != `{"a":1}` {
+		t.Fatalf("open after adding a key = %q, %v", plain, err)
+	}
+	resealed, _ := rotated.seal(rand.Reader, []byte("x"), []byte("sid"))
+	// Retire the old key: new payloads still open, old ones do not.
+	retired, _ := newKeyRing([]Key{testKey(2)})
+	if _, err := retired.open(resealed, []byte("sid")); err != nil {
+		t.Errorf("payload of the new key after retiring the old: %v", err)
+	}
+	if _, err := retired.open(sealed, []byte("sid")); !errors.Is(err, ErrSealed) {
+		t.Errorf("payload of a retired key = %v, want ErrSealed", err)
+	}
+}
+
+func TestKeyRing_BoundToSessionID(t *testing.T) {
+	kr, _ := newKeyRing([]Key{testKey(1)})
+	sealed, _ := kr.seal(rand.Reader, []byte("secret"), []byte("session-a"))
+	if _, err := kr.open(sealed, []byte("session-b")); !errors.Is(err, ErrSealed) {
+		t.Errorf("payload opened under another session id: %v", err)
+	}
+	for i := range sealed {
+		tampered := bytes.Clone(sealed)
+		tampered[i] ^= 1
+		if _, err := kr.open(tampered, []byte("session-a")); err == nil {
+			t.Fatalf("payload with byte %d flipped opened", i)
+		}
+	}
+}
+
+func TestKeyRing_NoncesDiffer(t *testing.T) {
+	kr, _ := newKeyRing([]Key{testKey(1)})
+	a, _ := kr.seal(rand.Reader, []byte("same"), []byte("id"))
+	b, _ := kr.seal(rand.Reader, []byte("same"), []byte("id"))
+	if bytes.Equal(a, b) {
+		t.Errorf("two seals of the same data are identical")
+	}
+}

@@ -1,0 +1,85 @@
+package sessiond_test
+
+import (
+	"testing"
+
+	"github.com/sessiond/sessiond"
+)
+
+func TestRevoke_ByIDUserAndEverything(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	a1, t1 := e.login(t, "alice")
+	_, t2 := e.login(t, "alice")
+	a3, t3 := e.login(t, "alice")
+	_, tb := e.login(t, "bob")
+
+	if found, err := e.m.RevokeID(t.Context(), a1.ID(), sessiond.ReasonRevoked); err != nil || !found {
+		t.Fatalf("RevokeID = %v, %v", found, err)
+	}
+	if e.valid(t, t1) {
+		t.Errorf("session revoked by id still works")
+	}
+	if found, _ := e.m.RevokeID(t.Context(), a1.ID(), sessiond.ReasonRevoked); found {
+		t.Errorf("second RevokeID reported a session")
+	}
+	n, err := e.m.RevokeUser(t.Context(), "alice", sessiond.ReasonUser, a3.ID())
+	if err != nil || n != 1 {
+		t.Fatalf("RevokeUser = %d, %v; want 1", n, err)
+	}
+	if e.valid(t, t2) || !e.valid(t, t3) || !e.valid(t, tb) {
+		t.Errorf("after RevokeUser except a3: t2 %v t3 %v bob %v; want false true true",
+			e.valid(t, t2), e.valid(t, t3), e.valid(t, tb))
+	}
+	n, err = e.m.RevokeEverything(t.Context())
+	if err != nil || n != 2 {
+		t.Fatalf("RevokeEverything = %d, %v; want 2", n, err)
+	}
+	if e.valid(t, t3) || e.valid(t, tb) {
+		t.Errorf("a session survived RevokeEverything")
+	}
+}
+
+func TestRevoke_SecondManagerSeesItAtOnce(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	other, err := sessiond.New(e.store, sessiond.Config{Now: e.clock.Now, Auditor: e.audit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, tok := e.login(t, "alice")
+	if _, _, err := other.Load(t.Context(), tok, sessiond.Client{}); err != nil {
+		t.Fatalf("second manager: %v", err)
+	}
+	s.Revoke(t.Context(), sessiond.ReasonLogout)
+	if _, _, err := other.Load(t.Context(), tok, sessiond.Client{}); err == nil {
+		t.Errorf("second manager accepted a revoked session")
+	}
+}
+
+func TestList_UserSessionsNewestFirst(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	older, _ := e.login(t, "alice")
+	e.clock.Advance(sessiond.DefaultIdleTimeout / 2)
+	newer, _ := e.login(t, "alice")
+	e.login(t, "bob")
+	got, err := e.m.List(t.Context(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID() != newer.ID() || got[1].ID() != older.ID() {
+		t.Fatalf("List = %v, want [%s %s]", ids(got), newer.ID(), older.ID())
+	}
+	// An expired session is not listed, even before a sweeper removes it.
+	e.clock.Advance(sessiond.DefaultIdleTimeout/2 + 1)
+	got, _ = e.m.List(t.Context(), "alice")
+	if len(got) != 1 || got[0].ID() != newer.ID() {
+		t.Errorf("List after older expired = %v, want [%s]", ids(got), newer.ID())
+	}
+}
+
+func ids(ss []*sessiond.Session) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.ID())
+	}
+	return out
+}
