@@ -2,7 +2,6 @@ package sessiond
 
 import (
 	"net/http"
-	"net/textproto"
 	"strings"
 	"time"
 )
@@ -45,7 +44,7 @@ func (m *Manager) baseCookie() *http.Cookie {
 // request's Cookie headers, without parsing the others (the read path runs
 // on every request).
 func cookieValue(h http.Header, name string) (string, bool) {
-	for _, line := range h[textproto.CanonicalMIMEHeaderKey("Cookie")] {
+	for _, line := range h["Cookie"] {
 		for part := range strings.SplitSeq(line, ";") {
 			part = strings.TrimSpace(part)
 			if v, ok := strings.CutPrefix(part, name); ok && strings.HasPrefix(v, "=") {

@@ -3,6 +3,7 @@ package sessiond
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -22,6 +23,9 @@ func FuzzParseToken(f *testing.F) {
 		}
 		if len(s) != tokenLen {
 			t.Fatalf("accepted %d-character token", len(s))
+		}
+		if b, err := base64.RawURLEncoding.Strict().DecodeString(s); err != nil || len(b) != tokenBytes {
+			t.Fatalf("accepted %q, which strict base64url refuses: %v", s, err)
 		}
 		if h2, _ := parseToken(s); h2 != h {
 			t.Fatalf("hash not deterministic")
@@ -92,3 +96,14 @@ func (nopStore) Touch(context.Context, string, time.Time, time.Time) error { ret
 func (nopStore) Delete(context.Context, string) error                      { return nil }
 func (nopStore) ListUser(context.Context, string) ([]*Record, error)       { return nil, nil }
 func (nopStore) DeleteAll(context.Context) (int, error)                    { return 0, nil }
+
+func TestParseToken_AgreesWithStrictBase64(t *testing.T) {
+	tok, _, _ := newToken(rand.Reader)
+	for i := range 64 {
+		s := tok[:42] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i])
+		_, err := base64.RawURLEncoding.Strict().DecodeString(s)
+		if _, ok := parseToken(s); ok != (err == nil) {
+			t.Errorf("parseToken(%q) = %v, strict base64 error %v", s, ok, err)
+		}
+	}
+}

@@ -22,6 +22,9 @@ type holder struct {
 	m      *Manager
 	client Client
 	bearer bool // the token came in an Authorization header: no cookies
+	// w and loaded live here to save the request two allocations.
+	w      commitWriter
+	loaded Session
 
 	mu        sync.Mutex
 	s         *Session
@@ -123,8 +126,13 @@ func (h *holder) commit(ctx context.Context, hdr http.Header) error {
 		return nil
 	}
 	// Authenticated content and cookies must never be stored by a cache.
-	hdr.Set("Cache-Control", "no-store")
-	hdr.Add("Vary", "Cookie")
+	vals := []string{"no-store", "Cookie"} // one allocation for both
+	hdr["Cache-Control"] = vals[0:1:1]
+	if vary := hdr["Vary"]; vary != nil {
+		hdr["Vary"] = append(vary, vals[1])
+	} else {
+		hdr["Vary"] = vals[1:2:2]
+	}
 	switch {
 	case tok != "" && s != nil:
 		hdr.Add("Set-Cookie", h.m.sessionCookie(tok, s.record()).String())

@@ -12,36 +12,42 @@ import (
 // [ErrInvalidToken]; any other error means the store could not answer, and
 // the caller must refuse the request (fail closed).
 func (m *Manager) Load(ctx context.Context, token string, c Client) (*Session, string, error) {
-	return m.load(ctx, token, c, true)
+	s := new(Session)
+	tok, err := m.load(ctx, token, c, true, s)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, tok, nil
 }
 
-// load is Load, with periodic rotation optional.
-func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool) (*Session, string, error) {
+// load is Load into s, with periodic rotation optional.
+func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool, s *Session) (string, error) {
 	h, ok := parseToken(token)
 	if !ok {
-		return nil, "", ErrInvalidToken
+		return "", ErrInvalidToken
 	}
 	rec, found, err := m.store.Find(ctx, h)
 	if err != nil {
-		return nil, "", storeErr(err)
+		return "", storeErr(err)
 	}
 	if !found {
-		return nil, "", ErrInvalidToken
+		return "", ErrInvalidToken
 	}
 	now := m.now()
 	current, err := m.checkToken(ctx, rec, h, now, c)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	if err := m.checkDeadlines(ctx, rec, now, c); err != nil {
-		return nil, "", err
+		return "", err
 	}
-	s := m.newSession(rec, c, h)
 	if current && rotate && now.Sub(rec.TokenIssuedAt) >= m.cfg.RotateEvery {
-		tok, err := s.rotateIfDue(ctx, now)
-		return s, tok, err
+		s.init(m, rec, c, h)
+		return s.rotateIfDue(ctx, now)
 	}
-	return s, "", m.touch(ctx, rec, now)
+	rec, err = m.touch(ctx, rec, now)
+	s.init(m, rec, c, h)
+	return "", err
 }
 
 // checkToken reports whether h is rec's current token. A retired token is
@@ -86,15 +92,17 @@ func (m *Manager) end(ctx context.Context, rec *Record, c Client, t EventType, r
 }
 
 // touch records activity at most once per TouchInterval, moving the idle
-// deadline without rewriting the session.
-func (m *Manager) touch(ctx context.Context, rec *Record, now time.Time) error {
+// deadline without rewriting the session, and returns the record as
+// touched.
+func (m *Manager) touch(ctx context.Context, rec *Record, now time.Time) (*Record, error) {
 	if now.Sub(rec.LastSeenAt) < m.cfg.TouchInterval {
-		return nil
+		return rec, nil
 	}
 	idle := m.idleDeadline(now, rec.AbsoluteExpiresAt)
 	if err := m.store.Touch(ctx, rec.ID, now, idle); err != nil {
-		return storeErr(err)
+		return nil, storeErr(err)
 	}
-	rec.LastSeenAt, rec.IdleExpiresAt = now, idle
-	return nil
+	touched := *rec // the store's record is read-only
+	touched.LastSeenAt, touched.IdleExpiresAt = now, idle
+	return &touched, nil
 }

@@ -27,10 +27,10 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 			m.cfg.ErrorHandler.ServeHTTP(w, r)
 			return
 		}
+		h.w = commitWriter{ResponseWriter: w, h: h, r: r}
 		ctx := context.WithValue(r.Context(), holderKey{}, h)
-		cw := &commitWriter{ResponseWriter: w, h: h, r: r}
-		next.ServeHTTP(cw, r.WithContext(ctx))
-		cw.begin()
+		next.ServeHTTP(&h.w, r.WithContext(ctx))
+		h.w.begin()
 	})
 }
 
@@ -48,7 +48,7 @@ func (m *Manager) start(r *http.Request) (*holder, error) {
 	if !found {
 		return h, nil
 	}
-	s, newTok, err := m.load(r.Context(), tok, h.client, !h.bearer)
+	newTok, err := m.load(r.Context(), tok, h.client, !h.bearer, &h.loaded)
 	switch {
 	case errors.Is(err, ErrInvalidToken):
 		h.clear = !h.bearer
@@ -56,6 +56,6 @@ func (m *Manager) start(r *http.Request) (*holder, error) {
 	case err != nil:
 		return nil, err
 	}
-	h.adopt(s, newTok)
+	h.adopt(&h.loaded, newTok)
 	return h, nil
 }

@@ -27,7 +27,14 @@ type Session struct {
 
 // newSession wraps a record loaded or created for client c.
 func (m *Manager) newSession(rec *Record, c Client, presented Hash) *Session {
-	return &Session{m: m, rec: rec, client: c, presented: presented}
+	s := new(Session)
+	s.init(m, rec, c, presented)
+	return s
+}
+
+// init sets up a zero Session.
+func (s *Session) init(m *Manager, rec *Record, c Client, presented Hash) {
+	s.m, s.rec, s.client, s.presented = m, rec, c, presented
 }
 
 // record returns the current record under the lock.

@@ -92,10 +92,9 @@ func (r *Record) Hashes() []Hash {
 //     only ever returned when the backend could not answer; the [Manager]
 //     then fails closed.
 //   - Records are values: a store keeps no memory the caller passed in (it
-//     copies the record and its slices). A returned record is the caller's:
-//     it may change its fields and replace its slices, but never writes
-//     into a returned slice's elements, which a store may share with its
-//     own copy.
+//     copies the record and its slices). A record a store returns is
+//     read-only to the caller, who copies it to make a change: the store may
+//     hand out its own copy, which it then replaces but never changes.
 //   - Expiry: a store may forget a record once [Record.ExpiresAt] has passed
 //     by its own clock, and should do so eventually (a sweeper or a TTL).
 //     Until it does, it may still return the record; the [Manager] checks

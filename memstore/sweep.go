@@ -71,7 +71,7 @@ func (s *Store) notify(ctx context.Context, recs []*sessiond.Record) {
 	s.watchMu.Unlock()
 	for _, rec := range recs {
 		for _, fn := range fns {
-			fn(ctx, clone(rec))
+			fn(ctx, rec)
 		}
 	}
 }

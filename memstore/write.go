@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/sessiond/sessiond"
@@ -52,15 +53,16 @@ func (s *Store) Touch(_ context.Context, id string, lastSeen, idleExpires time.T
 	if !ok || !now.Before(rec.ExpiresAt()) {
 		return nil
 	}
-	// Changing the stored record in place is safe: readers copy it only
-	// under the read lock, which nobody holds while this write lock is held,
-	// and the copies they made share no memory with it (see clone).
-	if lastSeen.After(rec.LastSeenAt) {
-		rec.LastSeenAt = lastSeen
+	// Records once stored are never changed, because readers hold them:
+	// the touch stores a new copy (sharing the slices, which nobody writes).
+	c := *rec
+	if lastSeen.After(c.LastSeenAt) {
+		c.LastSeenAt = lastSeen
 	}
-	if idleExpires.After(rec.IdleExpiresAt) {
-		rec.IdleExpiresAt = idleExpires
+	if idleExpires.After(c.IdleExpiresAt) {
+		c.IdleExpiresAt = idleExpires
 	}
+	s.byID[id] = &c
 	return nil
 }
 
@@ -83,4 +85,17 @@ func (s *Store) DeleteAll(_ context.Context) (int, error) {
 	n := len(s.byID)
 	s.reset() // new maps, not cleared ones, so that their memory is freed
 	return n, nil
+}
+
+// clone returns a copy of rec that shares no memory with it. Nil and empty
+// slices cost no allocation. The store clones every record on the way in,
+// so that it keeps no caller's memory. Records it returns are its own,
+// read-only to the caller (the sessiond.Store contract): Find, the hot
+// path, allocates nothing.
+func clone(rec *sessiond.Record) *sessiond.Record {
+	c := *rec
+	c.Retired = slices.Clone(rec.Retired)
+	c.AuthMethods = slices.Clone(rec.AuthMethods)
+	c.Data = slices.Clone(rec.Data)
+	return &c
 }

@@ -42,7 +42,6 @@ func Run(t *testing.T, h Harness) {
 		{"Delete", deleteTests},
 		{"ListUser", listUserTests},
 		{"DeleteAll", deleteAllTests},
-		{"Copies", copyTests},
 		{"Expiry", expiryTests},
 	}
 	for _, g := range groups {

@@ -1,0 +1,152 @@
+package sessiond_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/memstore"
+)
+
+// discard is a ResponseWriter that keeps nothing, so that benchmarks
+// measure the middleware rather than a recorder.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// benchEnv is a Manager on a memstore with one live session.
+func benchEnv(b *testing.B, cfg sessiond.Config) (*sessiond.Manager, *clock, string) {
+	clk := newClock()
+	store := memstore.New(memstore.Config{Now: clk.Now})
+	b.Cleanup(func() { store.Close() })
+	cfg.Now, cfg.Auditor = clk.Now, nopAuditor{}
+	m, err := sessiond.New(store, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, tok, err := m.Login(context.Background(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m, clk, tok
+}
+
+type nopAuditor struct{}
+
+func (nopAuditor) Audit(context.Context, sessiond.Event) {}
+
+// okHandler answers every request with a short body, reading the session
+// when there is one.
+var okHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	if s := sessiond.FromContext(r.Context()); s != nil {
+		_ = s.UserID()
+	}
+	io.WriteString(w, "ok")
+})
+
+// BenchmarkReadPath is a request through the middleware: cookie → validated
+// session in the context → handler, with no write.
+func BenchmarkReadPath(b *testing.B) {
+	m, _, tok := benchEnv(b, sessiond.Config{})
+	h := m.Handler(okHandler)
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Cookie", "theme=dark; "+sessiond.DefaultCookieName+"="+tok)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkPlainHandler is the same request without the middleware.
+func BenchmarkPlainHandler(b *testing.B) {
+	r := httptest.NewRequest("GET", "/", nil)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		okHandler.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkLoad validates a token, without HTTP.
+func BenchmarkLoad(b *testing.B) {
+	m, _, tok := benchEnv(b, sessiond.Config{})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := m.Load(ctx, tok, sessiond.Client{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTouch validates a token whose touch is due on every load.
+func BenchmarkTouch(b *testing.B) {
+	// Deadlines far away, so that a long run never expires or rotates.
+	far := 1e6 * time.Hour
+	m, clk, tok := benchEnv(b, sessiond.Config{AbsoluteTimeout: far, RotateEvery: far})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		clk.Advance(sessiond.DefaultIdleTimeout / 100)
+		if _, _, err := m.Load(ctx, tok, sessiond.Client{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLogin creates a session.
+func BenchmarkLogin(b *testing.B) {
+	m, _, _ := benchEnv(b, sessiond.Config{})
+	ctx := context.Background()
+	info := sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := m.Login(ctx, info); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHTTP compares requests per second over loopback HTTP, with and
+// without the session middleware.
+func BenchmarkHTTP(b *testing.B) {
+	m, _, tok := benchEnv(b, sessiond.Config{})
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+	}{{"plain", okHandler}, {"session", m.Handler(okHandler)}} {
+		b.Run(c.name, func(b *testing.B) {
+			srv := httptest.NewServer(c.h)
+			defer srv.Close()
+			tr := &http.Transport{MaxIdleConnsPerHost: 64}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr}
+			var once sync.Once
+			b.SetParallelism(16)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				req, _ := http.NewRequest("GET", srv.URL, nil)
+				req.Header.Set("Cookie", sessiond.DefaultCookieName+"="+tok)
+				for pb.Next() {
+					res, err := client.Do(req)
+					if err != nil {
+						once.Do(func() { b.Error(err) })
+						return
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			})
+		})
+	}
+}
