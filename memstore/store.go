@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -21,6 +22,9 @@ type Config struct {
 	// Now returns the current time, by which records expire. Nil means
 	// time.Now.
 	Now func() time.Time
+	// AuditCapacity is how many audit events the store keeps: past it,
+	// the oldest go. Zero or less means DefaultAuditCapacity.
+	AuditCapacity int
 }
 
 // sweepInterval returns c.SweepInterval or its default.
@@ -41,6 +45,9 @@ type Store struct {
 	byHash map[sessiond.Hash]string       // every hash of every record → id
 	byUser map[string]map[string]struct{} // user id → ids; no "" key
 
+	auditMu sync.Mutex
+	audit   auditLog
+
 	watchMu  sync.Mutex
 	watchers []func(ctx context.Context, rec *sessiond.Record)
 
@@ -55,6 +62,7 @@ func New(cfg Config) *Store {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.audit.events = make([]sessiond.Event, cmp.Or(max(cfg.AuditCapacity, 0), DefaultAuditCapacity))
 	s.reset()
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop

@@ -39,11 +39,12 @@
 //     a touched record outlives its old deadline, and a store that is a
 //     [sessiond.ExpiryWatcher] reports each removed record once.
 //
-// It also checks two things the contract implies for the store's own safety:
-// a store keeps no pointer the caller passed in, and a record it returns is
-// the caller's own copy, so that even a caller that breaks the rule "never
-// modify a returned record" (say by decrypting Data in place) cannot change
-// what the store holds or what other callers see.
+// It also checks that a store keeps no memory the caller passed in: changing
+// a record after Create or Update changes nothing stored.
+//
+//   - If the store is a [sessiond.AuditStore]: events come back as they
+//     went in, newest first, selected by user, session and type, within
+//     the limit.
 //
 // Cancelled contexts are not checked: what a backend does with one differs
 // (the memory store ignores it, a network store gives up) and both are right.

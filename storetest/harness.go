@@ -43,6 +43,7 @@ func Run(t *testing.T, h Harness) {
 		{"ListUser", listUserTests},
 		{"DeleteAll", deleteAllTests},
 		{"Expiry", expiryTests},
+		{"Audit", auditTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { runAll(t, h, g.tests) })

@@ -1,0 +1,194 @@
+package sessiond
+
+import (
+	"encoding/binary"
+	"errors"
+	"time"
+)
+
+// recordFormat is the first byte of an encoded record.
+const recordFormat = 1
+
+// maxRecordField bounds every length inside an encoded record, so that a
+// corrupt length cannot ask for gigabytes.
+const maxRecordField = 1 << 20
+
+// ErrBadRecord is returned by [Record.UnmarshalBinary] for bytes that are
+// not an encoded record.
+var ErrBadRecord = errors.New("sessiond: malformed session record")
+
+// MarshalBinary encodes the record in a compact, versioned binary form, for
+// stores that keep a record as one value. Times keep microseconds.
+func (r *Record) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 160+len(r.Data)+len(r.UserAgent)+40*len(r.Retired))
+	b = append(b, recordFormat)
+	b = appendString(b, r.ID)
+	b = appendString(b, r.UserID)
+	b = append(b, r.TokenHash[:]...)
+	b = appendTime(b, r.TokenIssuedAt)
+	b = binary.AppendUvarint(b, uint64(len(r.Retired)))
+	for _, t := range r.Retired {
+		b = append(b, t.Hash[:]...)
+		b = appendTime(b, t.GraceUntil)
+	}
+	for _, t := range []time.Time{r.CreatedAt, r.LastSeenAt, r.IdleExpiresAt, r.AbsoluteExpiresAt, r.AuthTime} {
+		b = appendTime(b, t)
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.AuthMethods)))
+	for _, m := range r.AuthMethods {
+		b = appendString(b, m)
+	}
+	b = appendString(b, r.IP)
+	b = appendString(b, r.UserAgent)
+	b = append(b, boolByte(r.Persistent))
+	b = binary.AppendVarint(b, r.Version)
+	b = appendString(b, string(r.Data))
+	return b, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded, replacing r.
+func (r *Record) UnmarshalBinary(b []byte) error {
+	d := decoder{b: b, s: string(b)}
+	if d.byte() != recordFormat {
+		return ErrBadRecord
+	}
+	var out Record
+	out.ID = d.string()
+	out.UserID = d.string()
+	d.hash(&out.TokenHash)
+	out.TokenIssuedAt = d.time()
+	if n := d.count(33); n > 0 {
+		out.Retired = make([]RetiredToken, n)
+		for i := range out.Retired {
+			d.hash(&out.Retired[i].Hash)
+			out.Retired[i].GraceUntil = d.time()
+		}
+	}
+	for _, t := range []*time.Time{&out.CreatedAt, &out.LastSeenAt, &out.IdleExpiresAt, &out.AbsoluteExpiresAt, &out.AuthTime} {
+		*t = d.time()
+	}
+	if n := d.count(1); n > 0 {
+		out.AuthMethods = make([]string, n)
+		for i := range out.AuthMethods {
+			out.AuthMethods[i] = d.string()
+		}
+	}
+	out.IP = d.string()
+	out.UserAgent = d.string()
+	out.Persistent = d.byte() == 1
+	out.Version = d.varint()
+	if data := d.string(); data != "" {
+		out.Data = []byte(data)
+	}
+	if d.err || d.rest() != 0 {
+		return ErrBadRecord
+	}
+	*r = out
+	return nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendTime encodes t as microseconds since the Unix epoch; the zero time
+// is 0.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return binary.AppendVarint(b, 0)
+	}
+	return binary.AppendVarint(b, t.UnixMicro())
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// decoder reads an encoded record; after the first error every read
+// returns a zero value and err stays set. It reads numbers from b and
+// strings from s, a copy of b made once, whose substrings cost nothing.
+type decoder struct {
+	b   []byte
+	s   string
+	pos int
+	err bool
+}
+
+func (d *decoder) rest() int { return len(d.b) - d.pos }
+
+func (d *decoder) byte() byte {
+	if d.err || d.rest() < 1 {
+		d.err = true
+		return 0
+	}
+	d.pos++
+	return d.b[d.pos-1]
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b[d.pos:])
+	if n <= 0 {
+		d.err = true
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err {
+		return 0
+	}
+	v, n := binary.Varint(d.b[d.pos:])
+	if n <= 0 {
+		d.err = true
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+// count reads a number of items each at least size bytes long, refusing
+// one the rest of the input cannot hold.
+func (d *decoder) count(size int) int {
+	n := d.uvarint()
+	if n > uint64(d.rest()/size) {
+		d.err = true
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) string() string {
+	n := d.uvarint()
+	if d.err || n > maxRecordField || n > uint64(d.rest()) {
+		d.err = true
+		return ""
+	}
+	d.pos += int(n)
+	return d.s[d.pos-int(n) : d.pos]
+}
+
+func (d *decoder) hash(h *Hash) {
+	if d.err || d.rest() < len(h) {
+		d.err = true
+		return
+	}
+	d.pos += copy(h[:], d.b[d.pos:])
+}
+
+// time decodes what appendTime encoded, in UTC.
+func (d *decoder) time() time.Time {
+	us := d.varint()
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
