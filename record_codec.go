@@ -40,7 +40,7 @@ func (r *Record) MarshalBinary() ([]byte, error) {
 	}
 	b = appendString(b, r.IP)
 	b = appendString(b, r.UserAgent)
-	b = append(b, boolByte(r.Persistent))
+	b = append(b, boolByte(r.Persistent), boolByte(r.Pending), boolByte(r.ReauthRequired))
 	b = binary.AppendVarint(b, r.Version)
 	b = appendString(b, string(r.Data))
 	return b, nil
@@ -76,6 +76,8 @@ func (r *Record) UnmarshalBinary(b []byte) error {
 	out.IP = d.string()
 	out.UserAgent = d.string()
 	out.Persistent = d.byte() == 1
+	out.Pending = d.byte() == 1
+	out.ReauthRequired = d.byte() == 1
 	out.Version = d.varint()
 	if data := d.string(); data != "" {
 		out.Data = []byte(data)

@@ -15,7 +15,7 @@ func sampleRecord() *Record {
 		CreatedAt: now.Add(-time.Hour), LastSeenAt: now, IdleExpiresAt: now.Add(30 * time.Minute),
 		AbsoluteExpiresAt: now.Add(11 * time.Hour), AuthTime: now.Add(-time.Hour),
 		AuthMethods: []string{"pwd", "totp"}, IP: "192.0.2.1", UserAgent: "agent/1.0",
-		Persistent: true, Version: 42, Data: []byte{0, 1, 2, 255},
+		Persistent: true, Pending: true, ReauthRequired: true, Version: 42, Data: []byte{0, 1, 2, 255},
 	}
 }
 

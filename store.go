@@ -55,6 +55,12 @@ type Record struct {
 	// Persistent marks a "remember me" session, whose cookie carries a
 	// Max-Age that ends at the absolute deadline.
 	Persistent bool
+	// Pending marks a half-finished login (a second factor is still due):
+	// the session grants nothing until a full login replaces it.
+	Pending bool
+	// ReauthRequired marks a session that must re-authenticate before it
+	// grants anything again (set by the anomaly policy).
+	ReauthRequired bool
 	// Version grows by one on every data change and every rotation; the
 	// idle touch never changes it.
 	Version int64

@@ -47,6 +47,12 @@ func diffScalars(got, want *sessiond.Record) []string {
 	if got.Persistent != want.Persistent {
 		d = append(d, mismatch("Persistent", got.Persistent, want.Persistent))
 	}
+	if got.Pending != want.Pending {
+		d = append(d, mismatch("Pending", got.Pending, want.Pending))
+	}
+	if got.ReauthRequired != want.ReauthRequired {
+		d = append(d, mismatch("ReauthRequired", got.ReauthRequired, want.ReauthRequired))
+	}
 	if got.Version != want.Version {
 		d = append(d, mismatch("Version", got.Version, want.Version))
 	}

@@ -52,6 +52,7 @@ func fullRecord(userID string) *sessiond.Record {
 	rec.IP = "203.0.113.7"
 	rec.UserAgent = "storetest/1.0 (+https://example.com)"
 	rec.Persistent = true
+	rec.ReauthRequired = true
 	rec.Version = 7
 	rec.Data = randomBytes(48)
 	return rec

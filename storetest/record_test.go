@@ -79,6 +79,8 @@ func TestDiff(t *testing.T) {
 		{"IP", "IP", func(r *sessiond.Record) { r.IP = "" }},
 		{"UserAgent", "UserAgent", func(r *sessiond.Record) { r.UserAgent = "" }},
 		{"Persistent", "Persistent", func(r *sessiond.Record) { r.Persistent = false }},
+		{"Pending", "Pending", func(r *sessiond.Record) { r.Pending = !r.Pending }},
+		{"ReauthRequired", "ReauthRequired", func(r *sessiond.Record) { r.ReauthRequired = !r.ReauthRequired }},
 		{"Version", "Version", func(r *sessiond.Record) { r.Version-- }},
 		{"Data", "Data", func(r *sessiond.Record) { r.Data = []byte{0} }},
 	}

@@ -32,5 +32,7 @@ func scribble(rec *sessiond.Record) {
 	rec.IP += "x"
 	rec.UserAgent += "x"
 	rec.Persistent = !rec.Persistent
+	rec.Pending = !rec.Pending
+	rec.ReauthRequired = !rec.ReauthRequired
 	rec.Version++
 }

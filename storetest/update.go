@@ -36,6 +36,8 @@ func rotated(rec *sessiond.Record) *sessiond.Record {
 	next.IP = "198.51.100.23"
 	next.UserAgent = rec.UserAgent + " changed"
 	next.Persistent = !rec.Persistent
+	next.Pending = !rec.Pending
+	next.ReauthRequired = !rec.ReauthRequired
 	next.Version = rec.Version + 1
 	next.Data = randomBytes(64)
 	return next
