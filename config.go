@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -18,6 +19,7 @@ const (
 	DefaultRotationGrace   = 30 * time.Second
 	DefaultRotateEvery     = 15 * time.Minute
 	DefaultCookieName      = "__Host-session"
+	DefaultPendingTimeout  = 10 * time.Minute
 )
 
 // maxRotationGrace bounds RotationGrace: a longer window would let a stolen
@@ -43,6 +45,9 @@ type Config struct {
 	// RotateEvery replaces a token older than this on its next use.
 	// Default 15 minutes.
 	RotateEvery time.Duration
+	// PendingTimeout is the absolute timeout of a half-finished login
+	// ([LoginInfo.Pending]). Default 10 minutes.
+	PendingTimeout time.Duration
 	// TouchInterval coalesces the idle "touch": a session's activity is
 	// written at most once per interval, so the idle deadline can fall
 	// short of IdleTimeout by up to this much. At most IdleTimeout/2.
@@ -60,6 +65,27 @@ type Config struct {
 	// get a cookie, and their token is not rotated periodically (the client
 	// could not receive the new one). Default off.
 	AcceptBearer bool
+
+	// MaxSessionsPerUser limits how many sessions one user may hold: a
+	// login past it revokes the oldest (audited as session.evicted).
+	// Default 0: no limit.
+	MaxSessionsPerUser int
+
+	// InvalidTokenLimit is how many invalid tokens one client address may
+	// present in a minute: past it, its invalid tokens are answered 429
+	// ([ErrThrottled]) for a minute, audited as session.throttled. Valid
+	// tokens are never throttled. Counts are kept per process. Default 100.
+	InvalidTokenLimit int
+
+	// Anomaly says what to do when a session's client changes. The zero
+	// value is the default: audit an IP change, demand re-authentication
+	// on a User-Agent change, revoke on both at once.
+	Anomaly AnomalyPolicy
+
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For is believed (see [Manager.Client]). Default none:
+	// the connection's address is the client's.
+	TrustedProxies []netip.Prefix
 
 	// Keys seal session data at rest; the first seals, all open. Without
 	// keys a random key is made at New, so data sealed by one process
@@ -87,12 +113,17 @@ func (c Config) withDefaults() (Config, error) {
 	c.AbsoluteTimeout = orDefault(c.AbsoluteTimeout, DefaultAbsoluteTimeout)
 	c.RotationGrace = orDefault(c.RotationGrace, DefaultRotationGrace)
 	c.RotateEvery = orDefault(c.RotateEvery, DefaultRotateEvery)
+	c.PendingTimeout = orDefault(c.PendingTimeout, min(DefaultPendingTimeout, c.AbsoluteTimeout))
 	c.TouchInterval = orDefault(c.TouchInterval, max(time.Second, c.IdleTimeout/100))
 	if c.CookieName == "" {
 		c.CookieName = DefaultCookieName
 	}
 	if c.SameSite == 0 || c.SameSite == http.SameSiteDefaultMode {
 		c.SameSite = http.SameSiteLaxMode
+	}
+	c.Anomaly = c.Anomaly.withDefaults()
+	if c.InvalidTokenLimit == 0 {
+		c.InvalidTokenLimit = DefaultInvalidTokenLimit
 	}
 	if c.Auditor == nil {
 		c.Auditor = SlogAuditor{}
@@ -113,8 +144,14 @@ func (c Config) withDefaults() (Config, error) {
 // contract allows.
 func (c Config) validate() error {
 	switch {
-	case c.IdleTimeout < 0, c.AbsoluteTimeout < 0, c.RotationGrace < 0, c.RotateEvery < 0, c.TouchInterval < 0:
+	case c.InvalidTokenLimit < 0:
+		return errors.New("sessiond: InvalidTokenLimit must not be negative")
+	case c.MaxSessionsPerUser < 0:
+		return errors.New("sessiond: MaxSessionsPerUser must not be negative")
+	case c.IdleTimeout < 0, c.AbsoluteTimeout < 0, c.RotationGrace < 0, c.RotateEvery < 0, c.TouchInterval < 0, c.PendingTimeout < 0:
 		return errors.New("sessiond: durations must not be negative")
+	case c.PendingTimeout > c.AbsoluteTimeout:
+		return fmt.Errorf("sessiond: PendingTimeout %v exceeds AbsoluteTimeout %v", c.PendingTimeout, c.AbsoluteTimeout)
 	case c.IdleTimeout > c.AbsoluteTimeout:
 		return fmt.Errorf("sessiond: IdleTimeout %v exceeds AbsoluteTimeout %v", c.IdleTimeout, c.AbsoluteTimeout)
 	case c.RotationGrace > maxRotationGrace:
@@ -127,6 +164,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("sessiond: CookieName %q is not a valid cookie name", c.CookieName)
 	case c.SameSite != http.SameSiteLaxMode && c.SameSite != http.SameSiteStrictMode:
 		return errors.New("sessiond: SameSite must be Lax or Strict")
+	case !c.Anomaly.valid():
+		return errors.New("sessiond: unknown anomaly Action")
 	}
 	return nil
 }

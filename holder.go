@@ -39,9 +39,21 @@ func holderFrom(ctx context.Context) *holder {
 	return h
 }
 
-// FromContext returns the session of the request, or nil when the request
-// has none (anonymous, or an invalid token).
+// FromContext returns the request's session when it grants access
+// ([StateActive]), or nil: the request is anonymous, its token is invalid,
+// its login is half-finished, or it must re-authenticate first. Code that
+// guards access needs nothing else.
 func FromContext(ctx context.Context) *Session {
+	if s := FromContextAny(ctx); s != nil && s.State() == StateActive {
+		return s
+	}
+	return nil
+}
+
+// FromContextAny returns the request's session whatever its [State], or
+// nil. It is for the pages that finish a login or re-authenticate, and for
+// logout; anything that grants access uses [FromContext].
+func FromContextAny(ctx context.Context) *Session {
 	h := holderFrom(ctx)
 	if h == nil {
 		return nil

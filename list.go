@@ -6,8 +6,9 @@ import (
 	"slices"
 )
 
-// List returns a user's live sessions, most recently active first. It reads
-// the store's per-user index, never every session.
+// List returns a user's live sessions, most recently active first, leaving
+// out half-finished logins. It reads the store's per-user index, never
+// every session.
 func (m *Manager) List(ctx context.Context, userID string) ([]*Session, error) {
 	recs, err := m.store.ListUser(ctx, userID)
 	if err != nil {
@@ -16,7 +17,7 @@ func (m *Manager) List(ctx context.Context, userID string) ([]*Session, error) {
 	now := m.now()
 	out := make([]*Session, 0, len(recs))
 	for _, rec := range recs {
-		if now.Before(rec.ExpiresAt()) {
+		if now.Before(rec.ExpiresAt()) && !rec.Pending {
 			out = append(out, m.newSession(rec, Client{}, Hash{}))
 		}
 	}

@@ -2,6 +2,7 @@ package sessiond
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -9,8 +10,13 @@ import (
 // When the token was due for periodic rotation (Config.RotateEvery) it is
 // replaced, and the new token is returned for the caller to deliver;
 // otherwise the returned token is empty. Every invalid token gives
-// [ErrInvalidToken]; any other error means the store could not answer, and
-// the caller must refuse the request (fail closed).
+// [ErrInvalidToken], or [ErrThrottled] once the client has presented too
+// many; any other error means the store could not answer, and the caller
+// must refuse the request (fail closed).
+//
+// The session's client is compared with c by the anomaly policy
+// (Config.Anomaly); a session it revokes is ErrInvalidToken, one that must
+// re-authenticate is returned with [StateReauthRequired].
 func (m *Manager) Load(ctx context.Context, token string, c Client) (*Session, string, error) {
 	s := new(Session)
 	tok, err := m.load(ctx, token, c, true, s)
@@ -20,8 +26,25 @@ func (m *Manager) Load(ctx context.Context, token string, c Client) (*Session, s
 	return s, tok, nil
 }
 
-// load is Load into s, with periodic rotation optional.
+// load is Load into s, with periodic rotation optional. It counts invalid
+// tokens against the client.
 func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool, s *Session) (string, error) {
+	tok, err := m.validate(ctx, token, c, rotate, s)
+	if !errors.Is(err, ErrInvalidToken) {
+		return tok, err
+	}
+	blocked, started := m.flood.failure(c.IP, m.now())
+	if started {
+		m.Audit(ctx, Event{Type: EventThrottled, IP: c.IP, UserAgent: c.UserAgent, Reason: "invalid_tokens"})
+	}
+	if blocked {
+		return "", ErrThrottled
+	}
+	return "", err
+}
+
+// validate checks a token and loads its session into s.
+func (m *Manager) validate(ctx context.Context, token string, c Client, rotate bool, s *Session) (string, error) {
 	h, ok := parseToken(token)
 	if !ok {
 		return "", ErrInvalidToken
@@ -41,13 +64,14 @@ func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool,
 	if err := m.checkDeadlines(ctx, rec, now, c); err != nil {
 		return "", err
 	}
+	s.init(m, rec, c, h)
+	if err := s.anomaly(ctx); err != nil {
+		return "", err
+	}
 	if current && rotate && now.Sub(rec.TokenIssuedAt) >= m.cfg.RotateEvery {
-		s.init(m, rec, c, h)
 		return s.rotateIfDue(ctx, now)
 	}
-	rec, err = m.touch(ctx, rec, now)
-	s.init(m, rec, c, h)
-	return "", err
+	return "", s.touch(ctx, now)
 }
 
 // checkToken reports whether h is rec's current token. A retired token is
@@ -92,17 +116,19 @@ func (m *Manager) end(ctx context.Context, rec *Record, c Client, t EventType, r
 }
 
 // touch records activity at most once per TouchInterval, moving the idle
-// deadline without rewriting the session, and returns the record as
-// touched.
-func (m *Manager) touch(ctx context.Context, rec *Record, now time.Time) (*Record, error) {
-	if now.Sub(rec.LastSeenAt) < m.cfg.TouchInterval {
-		return rec, nil
+// deadline without rewriting the session.
+func (s *Session) touch(ctx context.Context, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Sub(s.rec.LastSeenAt) < s.m.cfg.TouchInterval {
+		return nil
 	}
-	idle := m.idleDeadline(now, rec.AbsoluteExpiresAt)
-	if err := m.store.Touch(ctx, rec.ID, now, idle); err != nil {
-		return nil, storeErr(err)
+	idle := s.m.idleDeadline(now, s.rec.AbsoluteExpiresAt)
+	if err := s.m.store.Touch(ctx, s.rec.ID, now, idle); err != nil {
+		return storeErr(err)
 	}
-	touched := *rec // the store's record is read-only
+	touched := *s.rec // the store's record is read-only
 	touched.LastSeenAt, touched.IdleExpiresAt = now, idle
-	return &touched, nil
+	s.rec = &touched
+	return nil
 }

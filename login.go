@@ -25,6 +25,12 @@ type LoginInfo struct {
 	// Client is who logged in. Inside the middleware it defaults to the
 	// request's client.
 	Client Client
+	// Pending starts a half-finished login: the first factor is proven but
+	// a second is due. The session grants nothing ([FromContext] returns
+	// nil; [FromContextAny] finds it, with [StatePending]) and lasts at
+	// most Config.PendingTimeout; the login is finished by a Login of the
+	// same user without Pending, which replaces it.
+	Pending bool
 }
 
 // Login starts a new session for a user who has just authenticated and
@@ -52,6 +58,11 @@ func (m *Manager) Login(ctx context.Context, info LoginInfo) (*Session, string, 
 	if err != nil {
 		return nil, "", err
 	}
+	if !info.Pending {
+		if err := m.evict(ctx, info.UserID, s.rec.ID); err != nil {
+			return nil, "", err
+		}
+	}
 	h.adopt(s, tok)
 	return s, tok, nil
 }
@@ -68,6 +79,9 @@ func (m *Manager) create(ctx context.Context, info LoginInfo) (*Session, string,
 	}
 	now := m.now()
 	abs := now.Add(m.cfg.AbsoluteTimeout)
+	if info.Pending {
+		abs = now.Add(m.cfg.PendingTimeout)
+	}
 	rec := &Record{
 		ID:                id,
 		UserID:            info.UserID,
@@ -81,7 +95,8 @@ func (m *Manager) create(ctx context.Context, info LoginInfo) (*Session, string,
 		AuthMethods:       slices.Clone(info.Methods),
 		IP:                info.Client.IP,
 		UserAgent:         clip(info.Client.UserAgent, maxUserAgent),
-		Persistent:        info.Persistent,
+		Persistent:        info.Persistent && !info.Pending,
+		Pending:           info.Pending,
 		Version:           1,
 	}
 	if err := m.store.Create(ctx, rec); err != nil {

@@ -20,6 +20,7 @@ type Manager struct {
 	store Store
 	cfg   Config
 	keys  *keyRing
+	flood *floodGuard
 }
 
 // New returns a Manager on store. It fills in the defaults of cfg and
@@ -42,7 +43,7 @@ func New(store Store, cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{store: store, cfg: cfg, keys: keys}
+	m := &Manager{store: store, cfg: cfg, keys: keys, flood: newFloodGuard(cfg.InvalidTokenLimit)}
 	if w, ok := store.(ExpiryWatcher); ok {
 		w.OnExpire(m.swept)
 	}

@@ -19,10 +19,17 @@ import (
 // once per Config.TouchInterval.
 //
 // When the store fails, the request is refused with Config.ErrorHandler
-// (503 by default): never served as anonymous, never as authenticated.
+// (503 by default): never served as anonymous, never as authenticated. A
+// client past Config.InvalidTokenLimit is answered 429 while it keeps
+// presenting invalid tokens.
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, err := m.start(r)
+		if errors.Is(err, ErrThrottled) {
+			w.Header().Set("Retry-After", "60")
+			http.Error(w, "too many requests", http.StatusTooManyRequests)
+			return
+		}
 		if err != nil {
 			m.cfg.ErrorHandler.ServeHTTP(w, r)
 			return
@@ -36,7 +43,7 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 
 // start reads the request's token and loads its session into a holder.
 func (m *Manager) start(r *http.Request) (*holder, error) {
-	h := &holder{m: m, client: ClientFromRequest(r)}
+	h := &holder{m: m, client: m.Client(r)}
 	tok, found := "", false
 	if m.cfg.AcceptBearer {
 		tok, found = bearerToken(r.Header)
@@ -50,6 +57,8 @@ func (m *Manager) start(r *http.Request) (*holder, error) {
 	}
 	newTok, err := m.load(r.Context(), tok, h.client, !h.bearer, &h.loaded)
 	switch {
+	case errors.Is(err, ErrThrottled):
+		return nil, err
 	case errors.Is(err, ErrInvalidToken):
 		h.clear = !h.bearer
 		return h, nil

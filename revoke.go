@@ -37,7 +37,7 @@ func (s *Session) revoke(ctx context.Context, reason string) error {
 // Logout revokes the request's session, if any, with [ReasonLogout] and
 // expires its cookie.
 func (m *Manager) Logout(ctx context.Context) error {
-	if s := FromContext(ctx); s != nil {
+	if s := FromContextAny(ctx); s != nil {
 		return s.Revoke(ctx, ReasonLogout)
 	}
 	return nil

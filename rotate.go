@@ -21,10 +21,16 @@ func (s *Session) Renew(ctx context.Context) (string, error) {
 
 // Reauth records a fresh proof of identity by the given methods: auth_time
 // becomes now, the methods replace the session's (a session never counts as
-// stronger than its latest proof), the client's IP and User-Agent are
-// recorded, and the token is rotated. The absolute deadline is kept.
+// stronger than its latest proof), a demand for re-authentication is
+// lifted, the client's IP and User-Agent are recorded, and the token is
+// rotated. The absolute deadline is kept. A half-finished login cannot
+// re-authenticate ([ErrPending]): it is finished by a new login.
 func (s *Session) Reauth(ctx context.Context, methods []string) (string, error) {
+	if s.State() == StatePending {
+		return "", ErrPending
+	}
 	return s.rotate(ctx, EventReauthenticated, "", func(next *Record, now time.Time) {
+		next.ReauthRequired = false
 		next.AuthTime = now
 		next.AuthMethods = append([]string(nil), methods...)
 		if s.client.IP != "" {
