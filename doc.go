@@ -33,8 +33,9 @@
 // request) and an absolute one (default 12 hours after login), both checked
 // on the server on every request. Activity moves the idle deadline only;
 // nothing but a new login starts a new absolute deadline. The defaults meet
-// NIST SP 800-63B at AAL2 (12 hours absolute, 30 minutes idle); for AAL3
-// set IdleTimeout to 15 minutes.
+// NIST SP 800-63B at AAL2 (12 hours absolute, 30 minutes idle: rev. 3
+// §4.2.3, rev. 4 §2.2.3); for AAL3 (12 hours, 15 minutes) set IdleTimeout
+// to 15 minutes. Idle and absolute timeouts are ASVS 5 V7.3.1 and V7.3.2.
 //
 // Activity is recorded by a "touch" that moves the idle deadline without
 // rewriting the session, at most once per session per
@@ -72,6 +73,39 @@
 // [Manager.RevokeEverything] delete sessions from the store: the next
 // request through any Manager on the same store is refused. [Manager.List]
 // reads a user's sessions from the store's per-user index.
+//
+// # Login states and re-authentication
+//
+// A login whose second factor is still due ([LoginInfo.Pending]) makes a
+// session that grants nothing: [FromContext] returns nil for it, and it
+// ends after Config.PendingTimeout (10 minutes) unless a full login
+// replaces it. [FromContextAny] finds it, for the page that finishes the
+// login. A session records when its user last proved who they are
+// (auth_time) and how (the methods); a [Guard] demands, for sensitive
+// routes, a proof no older than MaxAge ([RequireFresh]) or by given
+// methods ([RequireMethods]), sending a browser to re-authenticate and
+// answering an API client 401 {"error": "reauth_required"}. A session
+// never counts as stronger than its latest proof: [Session.Reauth]
+// replaces the methods with the ones just used.
+//
+// # Anomalies
+//
+// Each request's client ([Manager.Client]: the connection's address, or
+// X-Forwarded-For behind Config.TrustedProxies only) is compared with the
+// session's. By default ([AnomalyPolicy]) an IP that leaves its /24 (IPv4)
+// or /48 (IPv6) is audited and becomes the one compared next; a changed
+// User-Agent is audited and demands re-authentication
+// ([StateReauthRequired]); both at once revoke the session. Every decision
+// is a session.anomaly audit event.
+//
+// # Limits
+//
+// Config.MaxSessionsPerUser (default: no limit) caps the sessions of one
+// user: a login past it revokes the oldest, audited as session.evicted, and
+// every session a user holds shows in [Manager.List]. A client address
+// that presents more than Config.InvalidTokenLimit invalid tokens in a
+// minute (default 100) is answered 429 for a minute while it goes on, and
+// a session.throttled event says so; valid tokens are never throttled.
 //
 // # Failure
 //
