@@ -1,0 +1,88 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/sessiond/sessiond"
+)
+
+// Limits on what a caller may store with a session.
+const (
+	maxMethods   = 8
+	maxMethodLen = 32
+	maxIPLen     = 64
+)
+
+// tokenBody is the body of the calls that act on a token. Token is a
+// pointer so that a missing member is told apart from an empty string.
+type tokenBody struct {
+	Token     *string `json:"token"`
+	IP        string  `json:"ip"`
+	UserAgent string  `json:"user_agent"`
+}
+
+// client is who the body says the end user is.
+func (b tokenBody) client() sessiond.Client {
+	return sessiond.Client{IP: b.IP, UserAgent: b.UserAgent}
+}
+
+// load validates the body's token. On a refusal it answers it itself and
+// returns a nil session and the error's name. A session that must
+// re-authenticate is refused only when strict; a half-finished login is
+// never a live session here.
+func (a *api) load(w http.ResponseWriter, r *http.Request, b tokenBody, strict bool) (s *sessiond.Session, tok, refusal string) {
+	if b.Token == nil || len(b.IP) > maxIPLen {
+		return nil, "", writeError(w, http.StatusBadRequest, "bad_request")
+	}
+	s, tok, err := a.Manager.Load(r.Context(), *b.Token, b.client())
+	if err == nil && s.State() == sessiond.StatePending {
+		err = sessiond.ErrInvalidToken
+	}
+	if err != nil {
+		return nil, "", writeSessionError(w, err)
+	}
+	if strict && s.State() == sessiond.StateReauthRequired {
+		return nil, "", writeError(w, http.StatusUnauthorized, "reauth_required")
+	}
+	return s, tok, ""
+}
+
+// reply answers status with the session and, when not empty, its token.
+func reply(w http.ResponseWriter, status int, s *sessiond.Session, tok string) {
+	js, err := toJSON(s)
+	if err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	writeJSON(w, status, answer{Token: tok, Session: js})
+}
+
+// validMethods checks auth_methods.
+func validMethods(methods []string) bool {
+	if len(methods) > maxMethods {
+		return false
+	}
+	for _, m := range methods {
+		if m == "" || len(m) > maxMethodLen {
+			return false
+		}
+	}
+	return true
+}
+
+// setData applies a set object and delete list to s, without writing.
+func setData(s *sessiond.Session, set map[string]json.RawMessage, del []string) error {
+	for k, v := range set {
+		if err := s.Set(k, v); err != nil {
+			return err
+		}
+	}
+	for _, k := range del {
+		if k == "" {
+			return sessiond.ErrBadKey
+		}
+		s.Delete(k)
+	}
+	return nil
+}

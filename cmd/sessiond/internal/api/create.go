@@ -1,0 +1,51 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/sessiond/sessiond"
+)
+
+// createBody is the body of POST /v1/sessions.
+type createBody struct {
+	UserID      *string                    `json:"user_id"`
+	IP          string                     `json:"ip"`
+	UserAgent   string                     `json:"user_agent"`
+	AuthMethods []string                   `json:"auth_methods"`
+	Data        map[string]json.RawMessage `json:"data"`
+}
+
+// create starts a session for a user the application has authenticated:
+// 201 {token, session}.
+func (a *api) create(w http.ResponseWriter, r *http.Request) {
+	var b createBody
+	if !decode(w, r, &b) {
+		return
+	}
+	if b.UserID == nil || !validMethods(b.AuthMethods) || len(b.IP) > maxIPLen {
+		writeError(w, http.StatusBadRequest, "bad_request")
+		return
+	}
+	s, tok, err := a.Manager.Login(r.Context(), sessiond.LoginInfo{
+		UserID:  *b.UserID,
+		Methods: b.AuthMethods,
+		Client:  sessiond.Client{IP: b.IP, UserAgent: b.UserAgent},
+	})
+	if err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	if len(b.Data) > 0 {
+		if err := setData(s, b.Data, nil); err != nil {
+			s.Revoke(r.Context(), sessiond.ReasonRevoked)
+			writeSessionError(w, err)
+			return
+		}
+		if err := s.Commit(r.Context()); err != nil {
+			writeSessionError(w, err)
+			return
+		}
+	}
+	reply(w, http.StatusCreated, s, tok)
+}

@@ -1,0 +1,15 @@
+// Package api is sessiond's HTTP/JSON API v1: the session engine for
+// applications in any language. Every call answers JSON with
+// "Cache-Control: no-store"; bad input is a 4xx with a generic error name,
+// never a 5xx, and no answer ever carries another session's token.
+//
+// # Errors
+//
+// An error answer is {"error": NAME}: bad_request (400, malformed JSON or a
+// missing or mistyped member), invalid_session (401, for every token that
+// is not a live one: unknown, expired, revoked), reauth_required (401, the
+// session must re-authenticate), conflict (409, a stale version),
+// payload_too_large (413, over 1 MiB), unsupported_media_type (415, not
+// application/json), too_many_requests (429), unavailable (503, the store
+// cannot answer: sessiond fails closed).
+package api

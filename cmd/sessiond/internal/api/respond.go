@@ -1,0 +1,42 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/sessiond/sessiond"
+)
+
+// writeJSON answers v with status; API answers are never cached.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeError answers {"error": name} and returns name.
+func writeError(w http.ResponseWriter, status int, name string) string {
+	writeJSON(w, status, map[string]string{"error": name})
+	return name
+}
+
+// writeSessionError answers an error from the session engine, every
+// invalid token alike and a store failure as 503 (fail closed), and
+// returns the error's name.
+func writeSessionError(w http.ResponseWriter, err error) string {
+	switch {
+	case errors.Is(err, sessiond.ErrInvalidToken):
+		return writeError(w, http.StatusUnauthorized, "invalid_session")
+	case errors.Is(err, sessiond.ErrThrottled):
+		w.Header().Set("Retry-After", "60")
+		return writeError(w, http.StatusTooManyRequests, "too_many_requests")
+	case errors.Is(err, sessiond.ErrConflict):
+		return writeError(w, http.StatusConflict, "conflict")
+	case errors.Is(err, sessiond.ErrBadKey), errors.Is(err, sessiond.ErrBadUserID):
+		return writeError(w, http.StatusBadRequest, "bad_request")
+	}
+	return writeError(w, http.StatusServiceUnavailable, "unavailable")
+}

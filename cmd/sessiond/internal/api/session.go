@@ -1,0 +1,52 @@
+package api
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/sessiond/sessiond"
+)
+
+// sessionJSON is a session as the API shows it: never with a token.
+type sessionJSON struct {
+	ID                string                     `json:"id"`
+	UserID            string                     `json:"user_id"`
+	State             string                     `json:"state"`
+	CreatedAt         time.Time                  `json:"created_at"`
+	LastSeenAt        time.Time                  `json:"last_seen_at"`
+	IdleExpiresAt     time.Time                  `json:"idle_expires_at"`
+	AbsoluteExpiresAt time.Time                  `json:"absolute_expires_at"`
+	AuthTime          time.Time                  `json:"auth_time"`
+	AuthMethods       []string                   `json:"auth_methods"`
+	IP                string                     `json:"ip"`
+	UserAgent         string                     `json:"user_agent"`
+	Version           int64                      `json:"version"`
+	Data              map[string]json.RawMessage `json:"data"`
+}
+
+// toJSON shows s. Its data must open: an error means the store or the keys
+// are wrong, not the request.
+func toJSON(s *sessiond.Session) (sessionJSON, error) {
+	data, err := s.Data()
+	if err != nil {
+		return sessionJSON{}, err
+	}
+	methods := s.AuthMethods()
+	if methods == nil {
+		methods = []string{}
+	}
+	return sessionJSON{
+		ID: s.ID(), UserID: s.UserID(), State: s.State().String(),
+		CreatedAt: s.CreatedAt(), LastSeenAt: s.LastSeenAt(),
+		IdleExpiresAt: s.IdleExpiresAt(), AbsoluteExpiresAt: s.AbsoluteExpiresAt(),
+		AuthTime: s.AuthTime(), AuthMethods: methods,
+		IP: s.IP(), UserAgent: s.UserAgent(), Version: s.Version(), Data: data,
+	}, nil
+}
+
+// answer is the body of most calls: the session, and a token when one was
+// issued to the caller.
+type answer struct {
+	Token   string      `json:"token,omitempty"`
+	Session sessionJSON `json:"session"`
+}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/sessiond/sessiond"
+)
+
+// validate checks a token: 200 {session} (with token when validation
+// rotated it), 401 {error}.
+func (a *api) validate(w http.ResponseWriter, r *http.Request) {
+	var b tokenBody
+	if !decode(w, r, &b) {
+		a.Observe("bad_request")
+		return
+	}
+	s, tok, refusal := a.load(w, r, b, true)
+	if s == nil {
+		a.Observe(refusal)
+		return
+	}
+	a.Observe("valid")
+	reply(w, http.StatusOK, s, tok)
+}
+
+// rotate replaces the token: 200 {token, session}. auth_time is kept.
+func (a *api) rotate(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Token *string `json:"token"`
+	}
+	if !decode(w, r, &b) {
+		return
+	}
+	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	if s == nil {
+		return
+	}
+	tok, err := s.Renew(r.Context())
+	if err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	reply(w, http.StatusOK, s, tok)
+}
+
+// dataBody is the body of POST /v1/sessions/data.
+type dataBody struct {
+	Token   *string                    `json:"token"`
+	Set     map[string]json.RawMessage `json:"set"`
+	Delete  []string                   `json:"delete"`
+	Version *int64                     `json:"version"`
+}
+
+// data changes session data: 200 {session}; 409 when version is stale.
+// Without version the change is merged key by key.
+func (a *api) data(w http.ResponseWriter, r *http.Request) {
+	var b dataBody
+	if !decode(w, r, &b) {
+		return
+	}
+	s, tok, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	if s == nil {
+		return
+	}
+	if err := setData(s, b.Set, b.Delete); err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	var err error
+	if b.Version != nil {
+		err = s.CommitVersion(r.Context(), *b.Version)
+	} else {
+		err = s.Commit(r.Context())
+	}
+	if err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	reply(w, http.StatusOK, s, tok)
+}
+
+// reauthBody is the body of POST /v1/sessions/reauth.
+type reauthBody struct {
+	tokenBody
+	AuthMethods []string `json:"auth_methods"`
+}
+
+// reauth records a fresh authentication: 200 {token, session}.
+func (a *api) reauth(w http.ResponseWriter, r *http.Request) {
+	var b reauthBody
+	if !decode(w, r, &b) {
+		return
+	}
+	if len(b.AuthMethods) == 0 || !validMethods(b.AuthMethods) {
+		writeError(w, http.StatusBadRequest, "bad_request")
+		return
+	}
+	s, _, _ := a.load(w, r, b.tokenBody, false)
+	if s == nil {
+		return
+	}
+	tok, err := s.Reauth(r.Context(), b.AuthMethods)
+	if err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	reply(w, http.StatusOK, s, tok)
+}
+
+// revoke ends the session of a token (logout): 204.
+func (a *api) revoke(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Token *string `json:"token"`
+	}
+	if !decode(w, r, &b) {
+		return
+	}
+	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	if s == nil {
+		return
+	}
+	if err := s.Revoke(r.Context(), sessiond.ReasonLogout); err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
+}
