@@ -1,0 +1,77 @@
+// Package server assembles sessiond: the store, the session manager, the
+// API, the admin UI and, in demo mode, the demo site, served over HTTPS.
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/apikey"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/datakeys"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/stores"
+)
+
+// App is a configured sessiond, ready to serve.
+type App struct {
+	Config  config.Config
+	Store   stores.Store
+	Manager *sessiond.Manager
+	Keys    *apikey.Set
+	Log     *slog.Logger
+	// GeneratedKey is the API key made on this first start, to print once.
+	GeneratedKey string
+}
+
+// Build opens the store and makes the manager. log receives structured
+// logs and audit events.
+func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("--data-dir: %w", err)
+	}
+	keys, generated, err := apikey.Load(cfg.APIKeyFile, os.Getenv("SESSIOND_API_KEY"))
+	if err != nil {
+		return nil, err
+	}
+	sealKeys, err := datakeys.Load(cfg.DataKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	store, err := stores.Open(ctx, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	m, err := sessiond.New(store, sessiond.Config{
+		IdleTimeout:        cfg.IdleTimeout,
+		AbsoluteTimeout:    cfg.AbsoluteTimeout,
+		RotationGrace:      cfg.RotationGrace,
+		RotateEvery:        cfg.RotateEvery,
+		MaxSessionsPerUser: cfg.MaxSessionsPerUser,
+		TrustedProxies:     cfg.TrustedProxies,
+		Keys:               sealKeys,
+		Auditor: sessiond.StoreAuditor{
+			Store:  store,
+			Next:   sessiond.SlogAuditor{Logger: log},
+			Logger: log,
+		},
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, Log: log, GeneratedKey: generated}, nil
+}
+
+// Close closes the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// NewLogger makes the JSON logger of the given level on w.
+func NewLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
