@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -88,8 +89,16 @@ func serve(ctx context.Context, mode string, args []string, stderr io.Writer) in
 	if cfg.InsecureHTTP {
 		scheme = "http"
 	}
+	var site http.Handler
+	if mode == "demo" {
+		if site, err = app.DemoSite(); err != nil {
+			fmt.Fprintf(stderr, "sessiond: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "sessiond: demo site at %s://%s/ (the certificate is self-signed: accept it in your browser)\n", scheme, displayAddr(ln.Addr().String()))
+	}
 	log.Info("listening", "url", scheme+"://"+ln.Addr().String(), "mode", mode, "store", storeKind(cfg.Store))
-	if err := app.Serve(ctx, ln, app.Handler(nil)); err != nil {
+	if err := app.Serve(ctx, ln, app.Handler(site)); err != nil {
 		log.Error("serving", "error", err)
 		return 1
 	}

@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/api"
+	"github.com/sessiond/sessiond/secheaders"
 )
 
-// Handler returns every route of the service: the API (behind API keys),
-// the health checks and, when extra is given, its routes (the admin UI,
-// the demo site) for every path the service does not own.
+// Handler returns every route of the service, with security headers on
+// every response: the API (behind API keys), the health checks and, when
+// extra is given, its routes (the demo site) for every path the service
+// does not own.
 func (a *App) Handler(extra http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", a.Keys.Require(api.Handler(api.Config{Manager: a.Manager, Audit: a.Store})))
@@ -21,7 +23,7 @@ func (a *App) Handler(extra http.Handler) http.Handler {
 	if extra != nil {
 		mux.Handle("/", extra)
 	}
-	return mux
+	return secheaders.New(secheaders.Config{}).Handler(mux)
 }
 
 // ready answers 200 when the store answers, 503 when it does not.

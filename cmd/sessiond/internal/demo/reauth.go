@@ -1,0 +1,89 @@
+package demo
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/password"
+)
+
+// reauthSession returns the session that may re-authenticate: an active
+// one, or one the anomaly policy stopped; a pending login may not.
+func reauthSession(r *http.Request) *sessiond.Session {
+	sess := sessiond.FromContextAny(r.Context())
+	if sess == nil || sess.State() == sessiond.StatePending {
+		return nil
+	}
+	return sess
+}
+
+// reauthForm asks for the password again.
+func (s *Site) reauthForm(w http.ResponseWriter, r *http.Request) {
+	sess := reauthSession(r)
+	if sess == nil {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	v := view{Title: "Confirm it's you", Session: sess, Next: safeNext(r.URL.Query().Get("next"))}
+	if sess.State() == sessiond.StateReauthRequired {
+		v.Reason = "Your session changed browsers, so we need to check it's still you."
+	}
+	s.render(w, r, http.StatusOK, "reauth", v)
+}
+
+// reauth checks the password (and code) and refreshes auth_time with a new
+// token (R23, R39).
+func (s *Site) reauth(w http.ResponseWriter, r *http.Request) {
+	sess := reauthSession(r)
+	if sess == nil {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	user, ok := s.cfg.Users.ByID(sess.UserID())
+	next := safeNext(r.PostFormValue("next"))
+	client := s.cfg.Manager.Client(r)
+	if _, err := s.throttle.Allow(normalize(user.Name), client.IP, r); err != nil {
+		s.render(w, r, http.StatusTooManyRequests, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: "Too many attempts. Please wait a moment."})
+		return
+	}
+	methods, good := s.proveAgain(r, user, ok)
+	if !good {
+		s.throttle.Failure(normalize(user.Name), client.IP, r)
+		s.render(w, r, http.StatusUnauthorized, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: "That was not right."})
+		return
+	}
+	if _, err := sess.Reauth(r.Context(), methods); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// proveAgain checks the password, and the code of a user with two-step
+// login, and returns the methods proven.
+func (s *Site) proveAgain(r *http.Request, user User, exists bool) ([]string, bool) {
+	if !exists || user.Disabled {
+		return nil, false
+	}
+	if ok, err := password.Verify(user.PasswordHash, r.PostFormValue("password")); !ok || err != nil {
+		return nil, false
+	}
+	if !user.MFA() {
+		return []string{"pwd"}, true
+	}
+	step, ok := checkTOTP(user.TOTPSecret, r.PostFormValue("code"), user.TOTPLastStep, s.cfg.Now())
+	if !ok || s.cfg.Users.Update(user.ID, func(u *User) { u.TOTPLastStep = step }) != nil {
+		return nil, false
+	}
+	return []string{"pwd", "totp"}, true
+}
+
+// safeNext keeps a redirect target on this site: a path, never another
+// origin ("//host", "/\host") and never a scheme.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/account"
+	}
+	return next
+}

@@ -1,0 +1,162 @@
+package demo
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Errors of the user directory.
+var (
+	ErrUserExists   = errors.New("that username is taken")
+	ErrBadUsername  = errors.New("a username is 3 to 32 letters, digits, dots, dashes or underscores")
+	ErrWeakPassword = errors.New("a password needs at least 12 characters")
+	ErrNoUser       = errors.New("no such user")
+)
+
+// minPassword is the shortest password accepted (NIST SP 800-63B asks for
+// at least 8; 12 is OWASP's advice when no second factor is required).
+const minPassword = 12
+
+var validUsername = regexp.MustCompile(`^[a-zA-Z0-9._-]{3,32}$`)
+
+// User is an account of the demo site.
+type User struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	PasswordHash string    `json:"password_hash"`
+	TOTPSecret   string    `json:"totp_secret,omitempty"`
+	TOTPLastStep int64     `json:"totp_last_step,omitempty"`
+	Disabled     bool      `json:"disabled,omitempty"`
+	Created      time.Time `json:"created"`
+}
+
+// MFA reports whether the user has a second factor.
+func (u User) MFA() bool { return u.TOTPSecret != "" }
+
+// Users is the demo's user directory, kept in a JSON file (mode 0600). It
+// is safe for concurrent use.
+type Users struct {
+	path string
+
+	mu     sync.Mutex
+	byID   map[string]*User
+	byName map[string]*User
+}
+
+// OpenUsers loads the directory of path, empty when the file does not
+// exist yet.
+func OpenUsers(path string) (*Users, error) {
+	u := &Users{path: path, byID: map[string]*User{}, byName: map[string]*User{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return u, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo users: %w", err)
+	}
+	var list []*User
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, fmt.Errorf("demo users: %s: %w", path, err)
+	}
+	for _, user := range list {
+		u.byID[user.ID], u.byName[normalize(user.Name)] = user, user
+	}
+	return u, nil
+}
+
+// normalize is the form of a username that logins and the throttle use.
+func normalize(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// Add creates a user with the given password hash.
+func (u *Users) Add(name, hash string) (User, error) {
+	if !validUsername.MatchString(name) {
+		return User{}, ErrBadUsername
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.byName[normalize(name)] != nil {
+		return User{}, ErrUserExists
+	}
+	user := &User{ID: "u_" + strings.ToLower(rand.Text()[:16]), Name: name, PasswordHash: hash, Created: time.Now().UTC()}
+	u.byID[user.ID], u.byName[normalize(name)] = user, user
+	if err := u.saveLocked(); err != nil {
+		delete(u.byID, user.ID)
+		delete(u.byName, normalize(name))
+		return User{}, err
+	}
+	return *user, nil
+}
+
+// ByName returns the user called name.
+func (u *Users) ByName(name string) (User, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	user := u.byName[normalize(name)]
+	if user == nil {
+		return User{}, false
+	}
+	return *user, true
+}
+
+// ByID returns the user with the given id.
+func (u *Users) ByID(id string) (User, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	user := u.byID[id]
+	if user == nil {
+		return User{}, false
+	}
+	return *user, true
+}
+
+// Update changes the user with the given id and saves the directory.
+func (u *Users) Update(id string, change func(*User)) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	user := u.byID[id]
+	if user == nil {
+		return ErrNoUser
+	}
+	before := *user
+	change(user)
+	if err := u.saveLocked(); err != nil {
+		*user = before
+		return err
+	}
+	return nil
+}
+
+// saveLocked writes the directory atomically: a temporary file renamed
+// over the old one.
+func (u *Users) saveLocked() error {
+	list := make([]*User, 0, len(u.byID))
+	for _, user := range u.byID {
+		list = append(list, user)
+	}
+	data, err := json.MarshalIndent(list, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(u.path), ".demo-users-*")
+	if err != nil {
+		return fmt.Errorf("demo users: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("demo users: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("demo users: %w", err)
+	}
+	return os.Rename(tmp.Name(), u.path)
+}
