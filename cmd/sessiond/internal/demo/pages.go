@@ -53,15 +53,15 @@ func parsePages() pages {
 
 // view is what every page template gets.
 type view struct {
-	Title, Page    string
-	User           *User
-	Session        *sessiond.Session
-	CSRF           template.HTML
-	Notice, Error  string
-	IdleTimeout    time.Duration
-	Sessions       []deviceRow
-	Next, Reason   string
-	OTPAuthURI     string
+	Title, Page   string
+	User          *User
+	Session       *sessiond.Session
+	CSRF          template.HTML
+	Notice, Error string
+	IdleTimeout   time.Duration
+	Sessions      []deviceRow
+	Next, Reason  string
+	OTPAuthURI    string
 }
 
 // render writes page with v, filling in the user, the session and a CSRF
