@@ -1,0 +1,187 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sessiond/sessiond"
+)
+
+// audit is the event bucket, its indexes and the meta bucket, which
+// counts the events, in one transaction.
+type audit struct {
+	events, byUser, bySession, byType, meta *bolt.Bucket
+}
+
+// auditOf returns the audit buckets of tx.
+func auditOf(tx *bolt.Tx) (audit, error) {
+	var a audit
+	for _, b := range []struct {
+		dst  **bolt.Bucket
+		name []byte
+	}{
+		{&a.events, bucketEvents}, {&a.byUser, bucketEvUser}, {&a.bySession, bucketEvSession},
+		{&a.byType, bucketEvType}, {&a.meta, bucketMeta},
+	} {
+		var err error
+		if *b.dst, err = bucket(tx, b.name); err != nil {
+			return audit{}, err
+		}
+	}
+	return a, nil
+}
+
+// withAudit adapts fn to a transaction.
+func withAudit(fn func(a audit) error) func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		a, err := auditOf(tx)
+		if err != nil {
+			return err
+		}
+		return fn(a)
+	}
+}
+
+// AppendEvent keeps e, in a batched write like the session writes. Events
+// past [Config.AuditRetention] or beyond [Config.AuditMaxEvents] are
+// removed by the sweeper.
+func (s *Store) AppendEvent(_ context.Context, e sessiond.Event) error {
+	val := encodeEvent(e)
+	return s.write("append event", withAudit(func(a audit) error {
+		return a.add(e, val)
+	}))
+}
+
+// QueryEvents returns the kept events q selects, newest first. It reads
+// one index from its newest entry backwards, that of the session when q
+// names one, else that of the user, else that of the type (or the events
+// themselves when q selects all), and stops at the limit.
+func (s *Store) QueryEvents(_ context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
+	var out []sessiond.Event
+	err := s.read("query events", withAudit(func(a audit) (err error) {
+		out, err = a.query(q)
+		return err
+	}))
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// index is one index bucket of events and the value of its field.
+type index struct {
+	b     *bolt.Bucket
+	value string
+}
+
+// indexes returns the index entries of e.
+func (a audit) indexes(e sessiond.Event) [3]index {
+	return [3]index{{a.bySession, e.SessionID}, {a.byUser, e.UserID}, {a.byType, string(e.Type)}}
+}
+
+// add stores e, encoded as val, and indexes it by every non-empty field.
+func (a audit) add(e sessiond.Event, val []byte) error {
+	seq, err := a.events.NextSequence()
+	if err != nil {
+		return err
+	}
+	k := eventKey(e.Time, seq)
+	if err := a.events.Put(k, val); err != nil {
+		return err
+	}
+	for _, ix := range a.indexes(e) {
+		if ix.value == "" {
+			continue
+		}
+		if err := ix.b.Put(eventIndexKey(ix.value, k), empty); err != nil {
+			return err
+		}
+	}
+	return a.addCount(1)
+}
+
+// remove deletes the event k and its index entries. An event that cannot
+// be decoded loses only its own entry: its index entries then lead
+// nowhere, which queries pass over.
+func (a audit) remove(k []byte) error {
+	if e, err := decodeEvent(a.events.Get(k)); err == nil {
+		for _, ix := range a.indexes(e) {
+			if err := ix.b.Delete(eventIndexKey(ix.value, k)); err != nil {
+				return err
+			}
+		}
+	}
+	return a.events.Delete(k)
+}
+
+// count is how many events there are.
+func (a audit) count() int {
+	v := a.meta.Get(keyEventCount)
+	if len(v) != 8 {
+		return 0
+	}
+	return int(binary.BigEndian.Uint64(v))
+}
+
+// addCount adds n, which may be negative, to the count of events.
+func (a audit) addCount(n int) error {
+	v := make([]byte, 8)
+	binary.BigEndian.PutUint64(v, uint64(max(a.count()+n, 0)))
+	return a.meta.Put(keyEventCount, v)
+}
+
+// eventIndexKey is the key in an index bucket of the event k whose field
+// is value.
+func eventIndexKey(value string, k []byte) []byte {
+	return append(prefixed(value, len(k)), k...)
+}
+
+// query returns the events q selects, newest first, from the most
+// selective index q allows.
+func (a audit) query(q sessiond.EventQuery) ([]sessiond.Event, error) {
+	var out []sessiond.Event
+	visit := func(k []byte) (bool, error) {
+		v := a.events.Get(k)
+		if v == nil {
+			return true, nil // an index entry of an undecodable event, removed
+		}
+		e, err := decodeEvent(v)
+		if err != nil {
+			return false, err
+		}
+		if q.Match(e) {
+			out = append(out, e)
+		}
+		return len(out) < q.Max(), nil
+	}
+	for _, ix := range a.indexes(sessiond.Event{SessionID: q.SessionID, UserID: q.UserID, Type: q.Type}) {
+		if ix.value != "" {
+			return out, newestWithPrefix(ix.b.Cursor(), prefixed(ix.value, 0), visit)
+		}
+	}
+	return out, newestWithPrefix(a.events.Cursor(), nil, visit)
+}
+
+// newestWithPrefix calls visit with the event key of each entry of c's
+// bucket whose key starts with prefix, last to first, while visit returns
+// true. Each such key is prefix followed by an event key.
+func newestWithPrefix(c *bolt.Cursor, prefix []byte, visit func(k []byte) (bool, error)) error {
+	// Past every key with the prefix: the prefix, then more 0xff bytes
+	// than an event key has.
+	end := append(bytes.Clone(prefix), bytes.Repeat([]byte{0xff}, eventKeyLen+1)...)
+	k, _ := c.Seek(end)
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		if more, err := visit(k[len(prefix):]); err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}

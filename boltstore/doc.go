@@ -1,0 +1,90 @@
+// Package boltstore is the embedded default [sessiond.Store]: sessions and
+// their audit trail kept in one bbolt database file, with no server to run.
+//
+// It suits a deployment of one process whose sessions must survive a
+// restart or a crash. Only one process may open the file at a time: [New]
+// waits [Config.Timeout] (1 second by default) for the file's lock, then
+// fails with an error that says the file is locked. Several processes
+// need a shared store (Redis or PostgreSQL) instead. Within the process,
+// any number of [sessiond.Manager] values may share one [Store]; a
+// revocation through one is seen by the others on their next read.
+//
+// # Durability
+//
+// Every write (Create, Update, Touch, Delete, DeleteAll, AppendEvent)
+// returns only once its transaction is committed and synced to disk with
+// fsync. A write that returned nil survives a crash of the process
+// (kill -9), and of the machine on a disk that honours fsync; a write cut
+// short by the crash leaves no trace. The file is never left half-written:
+// bbolt writes the pages of a transaction beside the ones in use, then
+// switches to them by writing one page.
+//
+// # Batching
+//
+// The fsync is the cost of a write, a few milliseconds on most disks.
+// Writes that arrive while another is under way join a batch (bbolt's
+// DB.Batch): up to 1000 writes share one transaction and one fsync, so
+// that a burst of logins is not capped at one per fsync. A write that
+// arrives alone is committed at once, without waiting for the batch
+// window (10ms). bbolt runs the functions of a batch again, the others
+// without it, when one of them fails; this package's functions are
+// idempotent, and report an outcome such as [sessiond.ErrConflict] to
+// their caller without failing the batch, so that a conflict never
+// undoes or delays the writes batched with it.
+//
+// # Reads
+//
+// Get, Find, ListUser and QueryEvents run in read-only transactions and
+// never take the writer lock: they see the last committed state, and go
+// on while a write transaction is open or syncing. (bbolt makes readers
+// wait only while it enlarges its memory map of a growing file.) Every
+// record and event they return is decoded afresh, the caller's own. The
+// context of a call is not consulted: reads and writes of the local file
+// do not block on a network.
+//
+// # Layout
+//
+// The file holds these buckets; numbers are big-endian, with the sign bit
+// flipped so that negative ones sort first:
+//
+//	records            id → header + Record.MarshalBinary
+//	tokens             token hash, current or retired → id
+//	users              len(user id) as uvarint + user id + id → ∅
+//	expiry             ExpiresAt in µs (8 bytes) + id → ∅
+//	events             event time in ns (8 bytes) + sequence (8 bytes) → event
+//	events_by_user     len(user id) + user id + event key → ∅
+//	events_by_session  len(session id) + session id + event key → ∅
+//	events_by_type     len(type) + type + event key → ∅
+//	meta               layout version, count of events
+//
+// A record's header holds LastSeenAt, IdleExpiresAt and
+// AbsoluteExpiresAt, so that Touch patches the header without decoding
+// the record. Find is two lookups; ListUser reads one user's range of
+// users; the length before each id keeps one user's range from reaching
+// into another's (user "a" never lists user "a\x00b"). Every write keeps
+// the indexes in step with the records in the same transaction.
+//
+// # Expiry
+//
+// [New] starts a sweeper that calls [Store.Sweep] every
+// [Config.SweepInterval] (1 minute by default); [Store.Close] stops it.
+// Sweep reads the expiry index from its oldest entry up to now, never the
+// whole store, removes those records with their index entries in
+// transactions of at most 1000, and calls the functions registered with
+// [Store.OnExpire] after each commit. Between sweeps an expired record may
+// still be returned, as the [sessiond.Store] contract allows; the
+// [sessiond.Manager] checks every deadline itself. Touch, though, ignores
+// a record that has expired by [Config.Now], so that a late touch cannot
+// bring it back.
+//
+// # Audit events
+//
+// [Store] is a [sessiond.AuditStore]: wrap it in a [sessiond.StoreAuditor]
+// to keep a Manager's audit trail in the same file. Events are keyed by
+// time, and indexed by user, session and type, so that
+// [Store.QueryEvents] reads one index backwards from the newest entry and
+// stops at the limit. Each sweep removes, oldest first, the events older
+// than [Config.AuditRetention] (90 days by default) and those beyond the
+// newest [Config.AuditMaxEvents] (one million by default); between
+// sweeps the count may run past that bound.
+package boltstore

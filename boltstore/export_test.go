@@ -1,0 +1,63 @@
+package boltstore
+
+import (
+	"errors"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// DB returns the database of s, for tests that hold its locks.
+func DB(s *Store) *bolt.DB { return s.db }
+
+// Unbatched makes s commit every write in a transaction of its own, with
+// db.Update, for benchmarks that measure what batching buys. Call it
+// before any write.
+func Unbatched(s *Store) { s.commit = s.db.Update }
+
+// AlwaysBatched makes s commit every write with db.Batch, even a lone one.
+// Call it before any write.
+func AlwaysBatched(s *Store) { s.commit = s.db.Batch }
+
+// OneBatch makes the next n writes to s, which the caller starts at once,
+// share a single transaction, for tests that fill a store quickly. The
+// returned function, called after those writes, undoes it.
+func OneBatch(s *Store, n int) (undo func()) {
+	size, delay := s.db.MaxBatchSize, s.db.MaxBatchDelay
+	s.commit, s.db.MaxBatchSize, s.db.MaxBatchDelay = s.db.Batch, n, time.Hour
+	return func() {
+		s.commit, s.db.MaxBatchSize, s.db.MaxBatchDelay = s.commitAlone, size, delay
+	}
+}
+
+// CheckIndexes reports the first way in which the indexes of s are out of
+// step with its records and events, or nil.
+func CheckIndexes(s *Store) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		if err := withSessions(checkSessions)(tx); err != nil {
+			return err
+		}
+		return withAudit(checkAudit)(tx)
+	})
+}
+
+// errInjected is the failure FailRun injects.
+var errInjected = errors.New("injected failure")
+
+// FailRun makes the n-th run of a batched write function, counted from 1,
+// fail after it ran, so that bbolt rolls back the whole batch, runs the
+// other functions again and this one alone. It returns the count of runs.
+func FailRun(s *Store, n int64) *atomic.Int64 {
+	var runs atomic.Int64
+	s.commit = func(fn func(*bolt.Tx) error) error {
+		return s.db.Batch(func(tx *bolt.Tx) error {
+			err := fn(tx)
+			if runs.Add(1) == n && err == nil {
+				return errInjected
+			}
+			return err
+		})
+	}
+	return &runs
+}

@@ -1,0 +1,136 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sessiond/sessiond"
+)
+
+// sweepChunk bounds the records one sweep transaction removes, so that a
+// sweep after a long pause holds the writer lock in short turns.
+const sweepChunk = 1000
+
+// OnExpire adds fn to the functions that [Store.Sweep] calls with each
+// record it removes because it expired. It implements
+// [sessiond.ExpiryWatcher].
+func (s *Store) OnExpire(fn func(ctx context.Context, rec *sessiond.Record)) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	s.watchers = append(s.watchers, fn)
+}
+
+// Sweep removes every record whose [sessiond.Record.ExpiresAt] is not after
+// the store's clock, and reports how many it removed. It reads the expiry
+// index from its oldest entry up to now, never the whole store, and
+// removes in transactions of at most 1000 records; after each commit it
+// calls each [Store.OnExpire] function with ctx and each removed record,
+// holding no lock. Then it removes audit events past retention (see the
+// package documentation).
+func (s *Store) Sweep(ctx context.Context) (int, error) {
+	now := s.now()
+	total := 0
+	for {
+		removed, more, err := s.sweepChunk(now)
+		total += len(removed)
+		s.notify(ctx, removed)
+		if err != nil {
+			return total, fmt.Errorf("boltstore: sweep: %w", err)
+		}
+		if !more || ctx.Err() != nil {
+			break
+		}
+	}
+	return total, s.pruneEvents(ctx, now)
+}
+
+// sweepChunk removes up to sweepChunk records expired at now, returns
+// them, and reports whether there may be more.
+func (s *Store) sweepChunk(now time.Time) (removed []*sessiond.Record, more bool, err error) {
+	err = s.db.Update(withSessions(func(b sessions) error {
+		keys := expiredKeys(b.expiry, now, sweepChunk)
+		more = len(keys) == sweepChunk
+		for _, k := range keys {
+			rec, err := b.sweep(k, now)
+			if err != nil {
+				return err
+			}
+			if rec != nil {
+				removed = append(removed, rec)
+			}
+		}
+		return nil
+	}))
+	if err != nil {
+		return nil, false, err
+	}
+	return removed, more, nil
+}
+
+// expiredKeys returns copies of the first keys of the expiry index, at
+// most n, whose time is not after now.
+func expiredKeys(expiry *bolt.Bucket, now time.Time, n int) [][]byte {
+	var limit [8]byte
+	putOrdered(limit[:], now.UnixMicro()+1) // the first key not expired
+	var keys [][]byte
+	c := expiry.Cursor()
+	for k, _ := c.First(); k != nil && len(keys) < n && bytes.Compare(k[:8], limit[:]) < 0; k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	return keys
+}
+
+// sweep removes the record of the expiry entry k if it has expired at now,
+// and returns it. An entry that leads nowhere, or to a record that cannot
+// be decoded, is removed with that record: one bad value must not stop
+// every sweep after it.
+func (b sessions) sweep(k []byte, now time.Time) (*sessiond.Record, error) {
+	id := k[8:]
+	rec, err := b.get(id)
+	if err != nil || rec == nil {
+		if err := b.records.Delete(id); err != nil {
+			return nil, err
+		}
+		return nil, b.expiry.Delete(k)
+	}
+	if now.Before(rec.ExpiresAt()) { // cannot happen while the index is in step
+		return nil, b.moveExpiry(id, time.UnixMicro(ordered(k)), rec.ExpiresAt())
+	}
+	return rec, b.remove(rec)
+}
+
+// notify calls every expiry callback with each record.
+func (s *Store) notify(ctx context.Context, recs []*sessiond.Record) {
+	if len(recs) == 0 {
+		return
+	}
+	s.watchMu.Lock()
+	fns := s.watchers[:len(s.watchers):len(s.watchers)]
+	s.watchMu.Unlock()
+	for _, rec := range recs {
+		for _, fn := range fns {
+			fn(ctx, rec)
+		}
+	}
+}
+
+// sweepEvery calls Sweep every interval until ctx is cancelled, logging
+// the failures.
+func (s *Store) sweepEvery(ctx context.Context) {
+	tick := time.NewTicker(s.cfg.SweepInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := s.Sweep(ctx); err != nil {
+				s.log("boltstore: background sweep failed", err)
+			}
+		}
+	}
+}

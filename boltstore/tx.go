@@ -1,0 +1,62 @@
+package boltstore
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// read runs fn in a read-only transaction (bbolt's View). Reads never take
+// bbolt's writer lock: they see the last committed state and go on while a
+// write transaction is open or committing. (bbolt only makes them wait
+// while it grows its memory map, when the file outgrows it.)
+func (s *Store) read(op string, fn func(tx *bolt.Tx) error) error {
+	if err := s.db.View(fn); err != nil {
+		return fmt.Errorf("boltstore: %s: %w", op, err)
+	}
+	return nil
+}
+
+// write runs fn in a write transaction, committed and synced to disk
+// before write returns. A write that finds another under way joins a batch
+// (bbolt's DB.Batch), so that writes arriving together share one fsync
+// instead of queueing for one each. A write that finds none runs at once
+// in a transaction of its own: a batch waits up to DB.MaxBatchDelay (10ms)
+// for company, which a lone write would wait in vain.
+//
+// Batch may run fn more than once: when another function of the batch
+// fails, the whole transaction is rolled back and run again without it,
+// and the failed one alone. So fn must be idempotent: it must decide
+// everything from what the transaction holds and set, not accumulate, what
+// it reports to its caller. And it must return an error only when bbolt
+// failed: an outcome such as a version conflict is reported through a
+// variable the caller reads after write returns, so that one conflict
+// does not roll back and rerun the writes batched with it.
+func (s *Store) write(op string, fn func(tx *bolt.Tx) error) error {
+	if err := s.commit(fn); err != nil {
+		return fmt.Errorf("boltstore: %s: %w", op, err)
+	}
+	return nil
+}
+
+// commitAlone runs fn in a transaction of its own when no other write is
+// under way, and in a batch otherwise. It is the default of Store.commit.
+func (s *Store) commitAlone(fn func(tx *bolt.Tx) error) error {
+	defer s.writers.Add(-1)
+	if s.writers.Add(1) == 1 {
+		return s.db.Update(fn)
+	}
+	return s.db.Batch(fn)
+}
+
+// withSessions adapts fn to a transaction, opening the named session
+// buckets for it (all of them when none is named).
+func withSessions(fn func(s sessions) error, names ...[]byte) func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		s, err := sessionsOf(tx, names...)
+		if err != nil {
+			return err
+		}
+		return fn(s)
+	}
+}

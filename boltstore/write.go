@@ -1,0 +1,126 @@
+package boltstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sessiond/sessiond"
+)
+
+// The writes below are batched (see Store.write): each returns once its
+// change is committed and synced to disk. Their functions decide
+// everything inside the transaction, so that a rerun gives the same
+// answer, and report a conflict through a variable, not an error. The
+// context is not consulted.
+
+// Create stores rec. It returns [sessiond.ErrConflict] if a record with
+// the same ID exists, or if any of rec's token hashes, current or retired,
+// leads to another record.
+func (s *Store) Create(_ context.Context, rec *sessiond.Record) error {
+	val, err := encodeValue(rec)
+	if err != nil {
+		return err
+	}
+	hs, id := rec.Hashes(), []byte(rec.ID)
+	var conflict bool
+	err = s.write("create", withSessions(func(b sessions) error {
+		conflict = b.records.Get(id) != nil || !b.hashesFree(id, hs)
+		if conflict {
+			return nil
+		}
+		return b.put(rec, hs, val)
+	}))
+	return outcome(err, conflict)
+}
+
+// Update replaces the stored record with rec if the stored version is
+// version, and re-indexes its token hashes, user and expiry. It returns
+// [sessiond.ErrConflict] if the record is missing, its version differs,
+// or one of rec's hashes leads to another record.
+func (s *Store) Update(_ context.Context, rec *sessiond.Record, version int64) error {
+	val, err := encodeValue(rec)
+	if err != nil {
+		return err
+	}
+	hs, id := rec.Hashes(), []byte(rec.ID)
+	var conflict bool
+	err = s.write("update", withSessions(func(b sessions) error {
+		old, err := b.get(id)
+		if err != nil {
+			return err
+		}
+		conflict = old == nil || old.Version != version || !b.hashesFree(id, hs)
+		if conflict {
+			return nil
+		}
+		if err := b.remove(old); err != nil {
+			return err
+		}
+		return b.put(rec, hs, val)
+	}))
+	return outcome(err, conflict)
+}
+
+// outcome is the result of a write that may have found a conflict.
+func outcome(err error, conflict bool) error {
+	if err == nil && conflict {
+		return sessiond.ErrConflict
+	}
+	return err
+}
+
+// Touch moves the LastSeenAt and IdleExpiresAt of the record id forward to
+// lastSeen and idleExpires, each only if it is later, by patching the
+// record's header: the payload is neither decoded nor re-encoded. A
+// missing record, or one that has expired by the store's clock, is left
+// alone and is not an error: a late touch must not bring back a session
+// that is over.
+func (s *Store) Touch(_ context.Context, id string, lastSeen, idleExpires time.Time) error {
+	now, key := s.now(), []byte(id)
+	return s.write("touch", withSessions(func(b sessions) error {
+		return b.touch(key, now, lastSeen, idleExpires)
+	}))
+}
+
+// Delete removes the record id and its index entries. A missing record is
+// not an error.
+func (s *Store) Delete(_ context.Context, id string) error {
+	key := []byte(id)
+	return s.write("delete", withSessions(func(b sessions) error {
+		rec, err := b.get(key)
+		if err != nil || rec == nil {
+			return err
+		}
+		return b.remove(rec)
+	}))
+}
+
+// DeleteAll removes every record and reports how many there were. It
+// calls no expiry callback and keeps the audit events. It runs alone, not
+// batched: it rewrites the session buckets whole.
+func (s *Store) DeleteAll(_ context.Context) (int, error) {
+	var n int
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		records, err := bucket(tx, bucketRecords)
+		if err != nil {
+			return err
+		}
+		n = records.Stats().KeyN
+		for _, name := range sessionBucketNames {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("boltstore: delete all: %w", err)
+	}
+	return n, nil
+}
