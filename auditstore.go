@@ -45,7 +45,9 @@ func (q EventQuery) Match(e Event) bool {
 type AuditStore interface {
 	// AppendEvent keeps e.
 	AppendEvent(ctx context.Context, e Event) error
-	// QueryEvents returns the events q selects, newest first.
+	// QueryEvents returns the events q selects, newest first: by
+	// Event.Time, or by arrival, which agree for events appended as they
+	// happen (as the Manager does).
 	QueryEvents(ctx context.Context, q EventQuery) ([]Event, error)
 }
 
