@@ -16,12 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/operators"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/server"
 )
 
@@ -30,6 +30,8 @@ const usage = `sessiond: secure session management
 Usage:
   sessiond demo  [flags]   the whole system on one machine, with a demo site
   sessiond serve [flags]   the API and admin UI, for production
+  sessiond admin create-user --username NAME [--data-dir DIR] [--generate]
+                           add an operator account for the admin UI
   sessiond help            this text
 
 Run "sessiond serve -h" for the flags.
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	switch args[0] {
 	case "serve", "demo":
 		return serve(ctx, args[0], args[1:], stderr)
+	case "admin":
+		return adminCommand(args[1:], stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stderr, usage)
 		return 0
@@ -89,19 +93,33 @@ func serve(ctx context.Context, mode string, args []string, stderr io.Writer) in
 	if cfg.InsecureHTTP {
 		scheme = "http"
 	}
-	var site http.Handler
+	sites, operator, password, err := app.Sites(mode == "demo")
+	if err != nil {
+		fmt.Fprintf(stderr, "sessiond: %v\n", err)
+		return 2
+	}
+	if password != "" {
+		fmt.Fprintf(stderr, "sessiond: created operator %q for the admin UI (password shown once): %s\n", operator, password)
+	}
+	base := scheme + "://" + displayAddr(ln.Addr().String())
+	fmt.Fprintf(stderr, "sessiond: admin UI at %s/admin/\n", base)
 	if mode == "demo" {
-		if site, err = app.DemoSite(); err != nil {
-			fmt.Fprintf(stderr, "sessiond: %v\n", err)
-			return 2
-		}
-		fmt.Fprintf(stderr, "sessiond: demo site at %s://%s/ (the certificate is self-signed: accept it in your browser)\n", scheme, displayAddr(ln.Addr().String()))
+		fmt.Fprintf(stderr, "sessiond: demo site at %s/ (the certificate is self-signed: accept it in your browser)\n", base)
 	}
 	log.Info("listening", "url", scheme+"://"+ln.Addr().String(), "mode", mode, "store", storeKind(cfg.Store))
-	if err := app.Serve(ctx, ln, app.Handler(site)); err != nil {
+	if err := app.Serve(ctx, ln, app.Handler(sites)); err != nil {
 		log.Error("serving", "error", err)
 		return 1
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// adminCommand runs "sessiond admin SUBCOMMAND".
+func adminCommand(args []string, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "create-user" {
+		fmt.Fprintln(stderr, `sessiond admin: want "create-user" (sessiond admin create-user --username NAME)`)
+		return 2
+	}
+	return operators.CreateUserCommand(args[1:], os.Stdin, os.Stdout, stderr)
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/password"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"github.com/sessiond/sessiond/secheaders"
 )
 
@@ -36,7 +36,12 @@ func (s *Site) signup(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: ErrWeakPassword.Error()})
 		return
 	}
-	user, err := s.cfg.Users.Add(name, s.cfg.Hasher.Hash(pw))
+	hash, err := s.cfg.Passwords.Hash(pw)
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: "That password is too long."})
+		return
+	}
+	user, err := s.cfg.Users.Add(name, hash)
 	if errors.Is(err, ErrBadUsername) || errors.Is(err, ErrUserExists) {
 		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: err.Error()})
 		return
@@ -67,8 +72,7 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	name, pw := normalize(r.PostFormValue("username")), r.PostFormValue("password")
 	client := s.cfg.Manager.Client(r)
 	if wait, err := s.throttle.Allow(name, client.IP, r); err != nil {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
-		s.render(w, r, http.StatusTooManyRequests, "login", view{Title: "Log in", Error: "Too many attempts. Please wait a moment and try again."})
+		s.tooMany(w, r, wait, "login", "Log in")
 		return
 	}
 	user, ok := s.checkPassword(name, pw)
@@ -78,7 +82,11 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "login", view{Title: "Log in", Error: failedLogin})
 		return
 	}
-	s.throttle.Success(w, name, client.IP, r)
+	if !user.MFA() {
+		// A user with two-step login has proven nothing yet: the browser
+		// becomes known, and the run of failures ends, after the code.
+		s.throttle.Success(w, name, client.IP, r)
+	}
 	info := sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}, Persistent: r.PostFormValue("remember") == "1", Pending: user.MFA()}
 	sess, _, err := s.cfg.Manager.Login(r.Context(), info)
 	if err != nil {
@@ -94,14 +102,21 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 }
 
+// tooMany answers a login attempt the throttle refused: 429 with a
+// generic message and the wait, the same whichever rule refused it.
+func (s *Site) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, page, title string) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
+	s.render(w, r, http.StatusTooManyRequests, page, view{Title: title, Error: "Too many attempts. Please wait a moment and try again."})
+}
+
 // checkPassword finds the user called name and checks pw, taking as long
 // when there is no such user (R50).
 func (s *Site) checkPassword(name, pw string) (User, bool) {
 	user, found := s.cfg.Users.ByName(name)
 	if !found {
-		return User{}, s.cfg.Hasher.VerifyNobody(pw)
+		return User{}, s.cfg.Passwords.CheckNobody(pw)
 	}
-	ok, err := password.Verify(user.PasswordHash, pw)
+	ok, err := pwhash.Check(user.PasswordHash, pw)
 	return user, ok && err == nil
 }
 
@@ -125,7 +140,7 @@ func (s *Site) me(w http.ResponseWriter, r *http.Request) {
 	if sess != nil {
 		user, ok = s.cfg.Users.ByID(sess.UserID())
 	}
-	if !ok {
+	if !ok || user.Disabled {
 		w.WriteHeader(http.StatusUnauthorized)
 		json.NewEncoder(w).Encode(map[string]string{"error": "unauthenticated"})
 		return

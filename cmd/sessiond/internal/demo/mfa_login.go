@@ -47,6 +47,12 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client := s.cfg.Manager.Client(r)
+	// Codes are throttled like passwords (R55): one who knows the password
+	// must not guess codes faster than passwords.
+	if wait, err := s.throttle.Allow(normalize(user.Name), client.IP, r); err != nil {
+		s.tooMany(w, r, wait, "login_mfa", "Two-step login")
+		return
+	}
 	step, ok := checkTOTP(user.TOTPSecret, r.PostFormValue("code"), user.TOTPLastStep, s.cfg.Now())
 	if !ok {
 		s.wrongCode(w, r, sess, user)
@@ -56,6 +62,7 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.throttle.Success(w, normalize(user.Name), client.IP, r)
 	remember, _ := sessiond.Get[bool](sess, rememberKey)
 	full, _, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd", "totp"}, Persistent: remember})
 	if err != nil {
@@ -69,6 +76,7 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 // wrongCode counts a wrong code; too many end the pending login.
 func (s *Site) wrongCode(w http.ResponseWriter, r *http.Request, sess *sessiond.Session, user User) {
 	client := s.cfg.Manager.Client(r)
+	s.throttle.Failure(normalize(user.Name), client.IP, r)
 	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: user.ID, SessionID: sess.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: "totp"})
 	tries, _ := sessiond.Get[int](sess, triesKey)
 	if tries+1 >= maxCodeTries {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/sessiond/sessiond"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/password"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 // reauthSession returns the session that may re-authenticate: an active
@@ -66,7 +66,7 @@ func (s *Site) proveAgain(r *http.Request, user User, exists bool) ([]string, bo
 	if !exists || user.Disabled {
 		return nil, false
 	}
-	if ok, err := password.Verify(user.PasswordHash, r.PostFormValue("password")); !ok || err != nil {
+	if ok, err := pwhash.Check(user.PasswordHash, r.PostFormValue("password")); !ok || err != nil {
 		return nil, false
 	}
 	if !user.MFA() {
@@ -80,10 +80,15 @@ func (s *Site) proveAgain(r *http.Request, user User, exists bool) ([]string, bo
 }
 
 // safeNext keeps a redirect target on this site: a path, never another
-// origin ("//host", "/\host") and never a scheme.
+// origin ("//host") and never a scheme. Backslashes and control characters
+// are refused anywhere: browsers read "\" as "/" and drop tabs and
+// newlines, so "/\host" and "/<tab>/host" would lead to another origin.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, unsafeInURL) {
 		return "/account"
 	}
 	return next
 }
+
+// unsafeInURL reports the characters a redirect target may not hold.
+func unsafeInURL(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/sessiond/sessiond"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/password"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 // enrolKey is the session data that holds a TOTP secret being set up.
@@ -22,7 +22,7 @@ func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request) {
 func (s *Site) changePassword(w http.ResponseWriter, r *http.Request) {
 	sess := sessiond.FromContext(r.Context())
 	user, _ := s.cfg.Users.ByID(sess.UserID())
-	if ok, err := password.Verify(user.PasswordHash, r.PostFormValue("current_password")); !ok || err != nil {
+	if ok, err := pwhash.Check(user.PasswordHash, r.PostFormValue("current_password")); !ok || err != nil {
 		s.render(w, r, http.StatusUnauthorized, "password", view{Title: "Change your password", Error: "Your current password is not right."})
 		return
 	}
@@ -31,7 +31,11 @@ func (s *Site) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "password", view{Title: "Change your password", Error: ErrWeakPassword.Error()})
 		return
 	}
-	hash := s.cfg.Hasher.Hash(newPW)
+	hash, err := s.cfg.Passwords.Hash(newPW)
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "password", view{Title: "Change your password", Error: "That password is too long."})
+		return
+	}
 	if err := s.cfg.Users.Update(user.ID, func(u *User) { u.PasswordHash = hash }); err != nil {
 		s.fail(w, r, err)
 		return

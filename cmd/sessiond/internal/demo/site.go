@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/password"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"github.com/sessiond/sessiond/csrf"
 	"github.com/sessiond/sessiond/throttle"
 )
@@ -21,12 +21,17 @@ type Config struct {
 	ReauthMaxAge time.Duration
 	// IdleTimeout is shown to users; it is the Manager's.
 	IdleTimeout time.Duration
-	// Hasher hashes passwords; the zero value has the production
-	// parameters.
-	Hasher password.Hasher
-	// CSRFKey and ThrottleKey sign form tokens and device cookies; nil
-	// means random keys.
-	CSRFKey, ThrottleKey []byte
+	// Passwords are the parameters of new password hashes; zero means
+	// pwhash.DefaultParams. Cheaper ones are for tests only.
+	Passwords pwhash.Params
+	// CSRFKey signs form tokens and pre-session cookies; nil means a
+	// random key. Other forms of the site (the admin UI) share it, as they
+	// share the pre-session cookie.
+	CSRFKey []byte
+	// Throttle slows down password guessing; nil means one of the site's
+	// own with a random key. Other login forms of the site share it, as
+	// they share its device cookie.
+	Throttle *throttle.Throttle
 	// Now is the clock of TOTP codes; nil means time.Now.
 	Now func() time.Time
 }
@@ -45,9 +50,15 @@ func New(cfg Config) *Site {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Passwords == (pwhash.Params{}) {
+		cfg.Passwords = pwhash.DefaultParams
+	}
 	s := &Site{cfg: cfg, pages: parsePages()}
 	s.csrf = csrf.New(csrf.Config{Key: cfg.CSRFKey, SessionID: sessionID})
-	s.throttle = throttle.New(throttle.Config{Key: cfg.ThrottleKey, Now: cfg.Now})
+	s.throttle = cfg.Throttle
+	if s.throttle == nil {
+		s.throttle = throttle.New(throttle.Config{Now: cfg.Now})
+	}
 	s.handler = cfg.Manager.Handler(s.csrf.Handler(s.routes()))
 	return s
 }
@@ -91,10 +102,24 @@ func (s *Site) routes() http.Handler {
 	return mux
 }
 
-// signedIn lets through requests with an active session and sends the
-// others where they can get one.
+// signedIn lets through requests with an active session of an enabled
+// user and sends the others where they can get one.
 func (s *Site) signedIn(h http.HandlerFunc) http.Handler {
-	return sessiond.Guard{}.Handler(h)
+	return sessiond.Guard{}.Handler(s.enabled(h))
+}
+
+// enabled ends the session of a user who was disabled or deleted while it
+// was in use (R31): disabling revokes the user's sessions, and this check
+// also catches one that a login racing the disable made.
+func (s *Site) enabled(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if user, ok := s.cfg.Users.ByID(sessiond.FromContext(r.Context()).UserID()); !ok || user.Disabled {
+			s.cfg.Manager.Logout(r.Context())
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // fresh demands a login no older than ReauthMaxAge (R39, R40); a browser
@@ -112,5 +137,5 @@ func (s *Site) fresh(page string, h http.HandlerFunc) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, target, http.StatusSeeOther)
 	}
-	return g.Handler(h)
+	return g.Handler(s.enabled(h))
 }

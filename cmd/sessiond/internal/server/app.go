@@ -25,6 +25,8 @@ type App struct {
 	Log     *slog.Logger
 	// GeneratedKey is the API key made on this first start, to print once.
 	GeneratedKey string
+
+	closers []func() // run by Close, before the store closes
 }
 
 // Build opens the store and makes the manager. log receives structured
@@ -66,8 +68,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, Log: log, GeneratedKey: generated}, nil
 }
 
-// Close closes the store.
-func (a *App) Close() error { return a.Store.Close() }
+// Close stops what the app started and closes the store.
+func (a *App) Close() error {
+	for _, c := range a.closers {
+		c()
+	}
+	return a.Store.Close()
+}
 
 // NewLogger makes the JSON logger of the given level on w.
 func NewLogger(w io.Writer, level string) *slog.Logger {

@@ -1,0 +1,100 @@
+package admin
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sessiond/sessiond"
+)
+
+func TestAuditPage_Filter(t *testing.T) {
+	e := newEnv(t)
+	a := e.login("alice", "203.0.113.5", firefoxWindows)
+	e.login("bob", "192.0.2.1", safariIPhone)
+	e.app.RevokeID(context.Background(), a.ID(), sessiond.ReasonRevoked)
+	b := e.operator()
+	for _, tc := range []struct {
+		name, query string
+		want, not   []string
+	}{
+		{"all", "", []string{"alice", "bob", "session.revoked", "operator:root"}, nil},
+		{"by user", "?user_id=alice", []string{"alice", "session.created", "session.revoked", "Firefox 128 on Windows"}, []string{`>bob<`, "192.0.2.1"}},
+		{"by type", "?type=session.revoked", []string{"alice", "revoked"}, []string{"192.0.2.1", `ev-session-created"`}},
+		{"by session", "?session_id=" + a.ID(), []string{"session.created", "session.revoked"}, []string{"192.0.2.1"}},
+		{"nothing", "?user_id=nobody", []string{"No events match"}, []string{"<table"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := b.get("/admin/audit" + tc.query)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("got %d, want 200", resp.StatusCode)
+			}
+			_, rows, _ := strings.Cut(body, "<tbody>")
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("the page lacks %q", w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(rows, n) {
+					t.Errorf("the rows hold %q", n)
+				}
+			}
+		})
+	}
+	_, body := b.get("/admin/audit?type=session.revoked")
+	if !strings.Contains(body, `<option value="session.revoked" selected>`) {
+		t.Error("the type select does not keep the filter")
+	}
+}
+
+func TestAuditPage_NewestFirstAndLimited(t *testing.T) {
+	e := newEnv(t)
+	for range auditLimit + 10 {
+		e.app.Audit(context.Background(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: "alice"})
+	}
+	e.app.Audit(context.Background(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: "latest"})
+	b := e.operator()
+	_, body := b.get("/admin/audit?type=login.failed")
+	if got := strings.Count(body, `<span class="ev ev-login-failed">`); got != auditLimit {
+		t.Errorf("got %d rows, want %d", got, auditLimit)
+	}
+	if !strings.Contains(body, "the newest 200 shown") {
+		t.Error("the page does not say the list is cut")
+	}
+	if i, j := strings.Index(body, ">latest<"), strings.Index(body, ">alice<"); i < 0 || i > j {
+		t.Error("the newest event is not first")
+	}
+}
+
+func TestAuditPage_BadInput(t *testing.T) {
+	e := newEnv(t)
+	b := e.operator()
+	for _, q := range []string{
+		"?type=" + url.QueryEscape("<script>"),
+		"?type=session.unknown",
+		"?user_id=" + strings.Repeat("x", maxIDLen+1),
+	} {
+		resp, body := b.get("/admin/audit" + q)
+		if resp.StatusCode != http.StatusBadRequest || strings.Contains(body, "<script>") {
+			t.Errorf("%s: got %d, want 400 without echo", q, resp.StatusCode)
+		}
+	}
+	e.app.Audit(context.Background(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: "<b>x</b>", UserAgent: "<script>alert(1)</script>", Reason: "<i>"})
+	if _, body := b.get("/admin/audit"); strings.Contains(body, "<script>alert") || strings.Contains(body, "<b>x") || strings.Contains(body, "<i>") {
+		t.Error("the page does not escape an event's fields")
+	}
+}
+
+func TestAuditPage_HiddenWithoutStore(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Audit = nil })
+	b := e.operator()
+	if _, body := b.get("/admin/"); strings.Contains(body, `href="/admin/audit"`) {
+		t.Error("the page links to an audit page that does not exist")
+	}
+	if resp, _ := b.get("/admin/audit"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("got %d, want 404", resp.StatusCode)
+	}
+}

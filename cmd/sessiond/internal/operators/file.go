@@ -1,0 +1,80 @@
+package operators
+
+import (
+	"crypto/rand"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
+	"sync"
+)
+
+// File checks operators' passwords against an operators file. It reads the
+// file on every call, so accounts added or removed apply at once. It is
+// safe for concurrent use.
+type File struct {
+	path string
+	// check is pwhash.Check; tests count its calls.
+	check func(encoded, password string) (bool, error)
+
+	mu      sync.Mutex
+	dummies map[pwhash.Params]string
+}
+
+// NewFile returns a File for the operators file at path (see [Path]).
+func NewFile(path string) *File {
+	return &File{path: path, check: pwhash.Check, dummies: map[pwhash.Params]string{}}
+}
+
+// Verify reports whether username names an operator whose password is
+// password. An unknown or invalid username costs as much as a wrong
+// password: a dummy hash with the parameters of the file's first account
+// is checked instead. An error means the file could not be read or is
+// malformed; no password is then accepted.
+func (f *File) Verify(username, password string) (bool, error) {
+	accounts, err := readAccounts(f.path)
+	if err != nil {
+		return false, err
+	}
+	a, found := find(accounts, username)
+	encoded := a.phc
+	if !found {
+		if encoded, err = f.dummy(firstParams(accounts)); err != nil {
+			return false, err
+		}
+	}
+	ok, err := f.check(encoded, password)
+	return ok && found, err
+}
+
+// Exists reports whether username names an operator. It reports false
+// when the file cannot be read or is malformed (fail closed).
+func (f *File) Exists(username string) bool {
+	accounts, err := readAccounts(f.path)
+	if err != nil {
+		return false
+	}
+	_, found := find(accounts, username)
+	return found
+}
+
+// dummy returns a hash of a random password under p, made once per p.
+func (f *File) dummy(p pwhash.Params) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if h, ok := f.dummies[p]; ok {
+		return h, nil
+	}
+	h, err := p.Hash(rand.Text())
+	if err != nil {
+		return "", err
+	}
+	f.dummies[p] = h
+	return h, nil
+}
+
+// firstParams returns the parameters of the first account, or
+// pwhash.DefaultParams when there is none.
+func firstParams(accounts []account) pwhash.Params {
+	if len(accounts) == 0 {
+		return pwhash.DefaultParams
+	}
+	return accounts[0].params
+}
