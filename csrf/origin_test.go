@@ -1,0 +1,236 @@
+package csrf_test
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/sessiond/sessiond/csrf"
+)
+
+// ok is the handler behind the protection in handler tests.
+var ok = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	w.Write([]byte("done"))
+})
+
+// originRequest is a request of session "s1" with a valid token in the
+// header and the given Sec-Fetch-Site and Origin ("" for absent).
+func originRequest(t *testing.T, p *csrf.Protection, method, sfs, origin string) *http.Request {
+	tok, _ := issue(t, p, "s1")
+	r := withSession(httptest.NewRequest(method, site+"/", nil), "s1")
+	r.Header.Set(csrf.DefaultHeaderName, tok)
+	if sfs != "" {
+		r.Header.Set("Sec-Fetch-Site", sfs)
+	}
+	if origin != "" {
+		r.Header.Set("Origin", origin)
+	}
+	return r
+}
+
+func TestCheck_OriginMatrix_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	origins := []struct{ name, value string }{
+		{"absent", ""}, {"null", "null"}, {"foreign", "https://evil.example"}, {"same", site},
+	}
+	// want[Sec-Fetch-Site][i] is the result for origins[i] on an unsafe
+	// method; safe methods always pass.
+	cross := [4]error{csrf.ErrCrossOrigin, csrf.ErrNullOrigin, csrf.ErrCrossOrigin, csrf.ErrCrossOrigin}
+	want := map[string][4]error{
+		"":            {csrf.ErrNoOrigin, csrf.ErrNullOrigin, csrf.ErrCrossOrigin, nil},
+		"same-origin": {nil, csrf.ErrNullOrigin, csrf.ErrCrossOrigin, nil},
+		"none":        {nil, csrf.ErrNullOrigin, csrf.ErrCrossOrigin, nil},
+		"same-site":   cross,
+		"cross-site":  cross,
+		"bogus":       cross,
+	}
+	methods := []string{"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"}
+	for sfs, row := range want {
+		for i, o := range origins {
+			for _, m := range methods {
+				name := m + "/sfs=" + sfs + "/origin=" + o.name
+				t.Run(name, func(t *testing.T) {
+					wantErr := row[i]
+					if m == "GET" || m == "HEAD" || m == "OPTIONS" {
+						wantErr = nil
+					}
+					err := p.Check(originRequest(t, p, m, sfs, o.value))
+					if !errors.Is(err, wantErr) || (err == nil) != (wantErr == nil) {
+						t.Fatalf("Check: got %s, want %s", errString(err), errString(wantErr))
+					}
+					w := httptest.NewRecorder()
+					p.Handler(ok).ServeHTTP(w, originRequest(t, p, m, sfs, o.value))
+					wantCode := http.StatusOK
+					if wantErr != nil {
+						wantCode = http.StatusForbidden
+					}
+					if w.Code != wantCode {
+						t.Fatalf("Handler: got status %d, want %d", w.Code, wantCode)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestCheck_EveryUnsafeMethod_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	tests := []struct {
+		method string
+		want   error
+	}{
+		{"GET", nil}, {"HEAD", nil}, {"OPTIONS", nil},
+		{"POST", csrf.ErrNoOrigin}, {"PUT", csrf.ErrNoOrigin}, {"PATCH", csrf.ErrNoOrigin},
+		{"DELETE", csrf.ErrNoOrigin}, {"TRACE", csrf.ErrNoOrigin}, {"PROPFIND", csrf.ErrNoOrigin},
+		{"get", csrf.ErrNoOrigin}, // methods are case-sensitive: not the safe GET
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, site+"/", nil)
+			if err := p.Check(r); !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+				t.Fatalf("got %s, want %s", errString(err), errString(tt.want))
+			}
+		})
+	}
+}
+
+func TestCheck_ForeignOrigins_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	origins := []string{
+		"https://evil.example",
+		"https://app.example.evil.example",
+		"https://evil.app.example",
+		"https://app.example:8443",
+		"https://app.example/",
+		"https://app.example/path",
+		"https://app.example?x",
+		"https://app.example#",
+		"https://user@app.example",
+		"ftp://app.example",
+		"app.example",
+		"//app.example",
+		"https://",
+		"NULL",
+		" https://app.example",
+	}
+	for _, origin := range origins {
+		t.Run(origin, func(t *testing.T) {
+			for _, sfs := range []string{"", "same-origin", "none"} {
+				err := p.Check(originRequest(t, p, "POST", sfs, origin))
+				if !errors.Is(err, csrf.ErrCrossOrigin) {
+					t.Errorf("Sec-Fetch-Site %q: got %s, want %v", sfs, errString(err), csrf.ErrCrossOrigin)
+				}
+			}
+		})
+	}
+}
+
+func TestCheck_EmptyHost_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	for _, origin := range []string{"https://", "http://"} {
+		r := originRequest(t, p, "POST", "", origin)
+		r.Host = ""
+		if err := p.Check(r); !errors.Is(err, csrf.ErrCrossOrigin) {
+			t.Errorf("Origin %q, no Host: got %s, want %v", origin, errString(err), csrf.ErrCrossOrigin)
+		}
+	}
+}
+
+func TestCheck_SchemeOverTLS_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	tests := []struct {
+		origin string
+		tls    bool
+		want   error
+	}{
+		{"https://app.example", true, nil},
+		{"http://app.example", true, csrf.ErrCrossOrigin}, // a plain-HTTP page posting to the TLS site
+		{"https://app.example", false, nil},               // TLS ended at a proxy
+		{"http://app.example", false, nil},                // scheme unknown without TLS; HSTS covers it
+	}
+	for _, tt := range tests {
+		t.Run(tt.origin, func(t *testing.T) {
+			r := originRequest(t, p, "POST", "", tt.origin)
+			r.TLS = nil
+			if tt.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			if err := p.Check(r); !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+				t.Fatalf("got %s, want %s", errString(err), errString(tt.want))
+			}
+		})
+	}
+}
+
+func TestCheck_DuplicateHeaders_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	for _, h := range []string{"Origin", "Sec-Fetch-Site"} {
+		t.Run(h, func(t *testing.T) {
+			r := originRequest(t, p, "POST", "same-origin", site)
+			r.Header.Add(h, r.Header.Get(h))
+			if err := p.Check(r); !errors.Is(err, csrf.ErrCrossOrigin) {
+				t.Fatalf("got %s, want %v", errString(err), csrf.ErrCrossOrigin)
+			}
+		})
+	}
+}
+
+func TestCheck_TrustedOrigins_R45(t *testing.T) {
+	p := newProtection(newClock(), func(c *csrf.Config) {
+		c.TrustedOrigins = []string{"https://accounts.example", "http://localhost:8080"}
+	})
+	tests := []struct {
+		sfs, origin string
+		want        error
+	}{
+		{"cross-site", "https://accounts.example", nil},
+		{"same-site", "https://accounts.example", nil},
+		{"", "https://accounts.example", nil},
+		{"cross-site", "http://localhost:8080", nil},
+		{"cross-site", "http://accounts.example", csrf.ErrCrossOrigin},
+		{"cross-site", "https://accounts.example:443", csrf.ErrCrossOrigin},
+		{"cross-site", "https://accounts.example.evil.example", csrf.ErrCrossOrigin},
+		{"cross-site", "https://evil.example", csrf.ErrCrossOrigin},
+		{"cross-site", "null", csrf.ErrNullOrigin},
+		{"cross-site", "", csrf.ErrCrossOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sfs+"/"+tt.origin, func(t *testing.T) {
+			err := p.Check(originRequest(t, p, "POST", tt.sfs, tt.origin))
+			if !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+				t.Fatalf("got %s, want %s", errString(err), errString(tt.want))
+			}
+		})
+	}
+}
+
+func TestCheck_InsecureBypassPatterns(t *testing.T) {
+	p := newProtection(newClock(), func(c *csrf.Config) {
+		c.InsecureBypassPatterns = []string{"POST /callback", "/hooks/{name}"}
+	})
+	tests := []struct {
+		method, path string
+		want         error
+	}{
+		{"POST", "/callback", nil},
+		{"PUT", "/callback", csrf.ErrCrossOrigin},
+		{"POST", "/callback/", csrf.ErrCrossOrigin},
+		{"POST", "/hooks/build", nil},
+		{"POST", "/hooks", csrf.ErrCrossOrigin},
+		{"POST", "/hooks/../callback", csrf.ErrCrossOrigin}, // would be redirected, not matched
+		{"POST", "/account", csrf.ErrCrossOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, site+"/", nil)
+			r.URL.Path = tt.path
+			r.Header.Set("Sec-Fetch-Site", "cross-site")
+			r.Header.Set("Origin", "https://idp.example")
+			if err := p.Check(r); !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+				t.Fatalf("got %s, want %s", errString(err), errString(tt.want))
+			}
+		})
+	}
+}

@@ -1,0 +1,61 @@
+package throttle_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sessiond/sessiond/throttle"
+)
+
+// Example is a login handler: ask Allow first, answer 429 with a generic
+// message when it refuses, and report the outcome otherwise.
+func Example() {
+	logins := throttle.New(throttle.Config{}) // set Key to share devices across replicas
+	checkPassword := func(user, password string) bool { return user == "alice" && password == "correct horse" }
+
+	login := func(w http.ResponseWriter, r *http.Request) {
+		user := strings.ToLower(r.PostFormValue("username"))
+		ip := r.RemoteAddr // or the address a trusted proxy forwarded
+		if wait, err := logins.Allow(user, ip, r); err != nil {
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			http.Error(w, "too many attempts, try again later", http.StatusTooManyRequests)
+			return
+		}
+		if !checkPassword(user, r.PostFormValue("password")) {
+			logins.Failure(user, ip, r)
+			http.Error(w, "wrong username or password", http.StatusUnauthorized)
+			return
+		}
+		logins.Success(w, user, ip, r) // before the response is written
+		// ... start the session ...
+		w.WriteHeader(http.StatusNoContent)
+	}
+
+	try := func(password string) {
+		form := url.Values{"username": {"alice"}, "password": {password}}
+		r := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		login(w, r)
+		if after := w.Header().Get("Retry-After"); after != "" {
+			fmt.Println(w.Code, "retry after", after)
+			return
+		}
+		fmt.Println(w.Code)
+	}
+	for range 6 {
+		try("guess")
+	}
+	// Output:
+	// 401
+	// 401
+	// 401
+	// 401
+	// 401
+	// 429 retry after 1
+}
