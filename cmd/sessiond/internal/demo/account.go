@@ -2,6 +2,7 @@ package demo
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/sessiond/sessiond"
@@ -34,6 +35,16 @@ func (s *Site) sessions(w http.ResponseWriter, r *http.Request) {
 			Created: sess.CreatedAt(), LastSeen: sess.LastSeenAt(), Current: sess.ID() == current.ID(),
 		})
 	}
+	// This device first, then the others, most recently active first.
+	slices.SortStableFunc(rows, func(a, b deviceRow) int {
+		switch {
+		case a.Current == b.Current:
+			return 0
+		case a.Current:
+			return -1
+		}
+		return 1
+	})
 	s.render(w, r, http.StatusOK, "sessions", view{Title: "Your devices", Sessions: rows})
 }
 

@@ -54,12 +54,8 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	step, ok := checkTOTP(user.TOTPSecret, r.PostFormValue("code"), user.TOTPLastStep, s.cfg.Now())
-	if !ok {
+	if !ok || !s.cfg.Users.UseTOTPStep(user.ID, step) {
 		s.wrongCode(w, r, sess, user)
-		return
-	}
-	if err := s.cfg.Users.Update(user.ID, func(u *User) { u.TOTPLastStep = step }); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	s.throttle.Success(w, normalize(user.Name), client.IP, r)

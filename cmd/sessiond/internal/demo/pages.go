@@ -34,7 +34,34 @@ type pages map[string]*template.Template
 var funcs = template.FuncMap{
 	"when":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
 	"ago":     ago,
-	"methods": func(m []string) string { return strings.Join(m, " + ") },
+	"methods": methodNames,
+	"span":    span,
+}
+
+// methodWords name the login methods for people.
+var methodWords = map[string]string{"pwd": "password", "totp": "authenticator code"}
+
+// methodNames says how a user proved who they are: "password +
+// authenticator code".
+func methodNames(methods []string) string {
+	words := make([]string, len(methods))
+	for i, m := range methods {
+		if words[i] = methodWords[m]; words[i] == "" {
+			words[i] = m
+		}
+	}
+	return strings.Join(words, " + ")
+}
+
+// span says a duration in words: "30 minutes", "1 hour".
+func span(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return plural(int(d/time.Minute), "minute")
+	}
+	return d.String()
 }
 
 // parsePages parses every page template with the layout.

@@ -53,6 +53,7 @@ func (s *Site) reauth(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: "That was not right."})
 		return
 	}
+	s.throttle.Success(w, normalize(user.Name), client.IP, r)
 	if _, err := sess.Reauth(r.Context(), methods); err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,7 +74,7 @@ func (s *Site) proveAgain(r *http.Request, user User, exists bool) ([]string, bo
 		return []string{"pwd"}, true
 	}
 	step, ok := checkTOTP(user.TOTPSecret, r.PostFormValue("code"), user.TOTPLastStep, s.cfg.Now())
-	if !ok || s.cfg.Users.Update(user.ID, func(u *User) { u.TOTPLastStep = step }) != nil {
+	if !ok || !s.cfg.Users.UseTOTPStep(user.ID, step) {
 		return nil, false
 	}
 	return []string{"pwd", "totp"}, true

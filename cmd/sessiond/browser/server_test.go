@@ -1,0 +1,138 @@
+package browser
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/server"
+)
+
+// demoServer is "sessiond demo" running in-process.
+type demoServer struct {
+	// base is the site's origin, https://localhost:PORT: the development
+	// certificate names localhost, and __Host- cookies need a host name
+	// the browser treats as secure.
+	base string
+	// addr is the listener's address, for raw connections.
+	addr string
+	// logs holds everything the server logged, audit events included.
+	logs *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServer builds the service as "sessiond demo" does, on a bolt store
+// in a temporary data directory, with args added to the command line, and
+// serves it until the test ends.
+func startServer(t *testing.T, args ...string) *demoServer {
+	t.Helper()
+	dir := t.TempDir()
+	argv := append([]string{"--data-dir", dir, "--addr", "127.0.0.1:0", "--log-level", "info"}, args...)
+	cfg, err := config.Parse("demo", argv, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	app, err := server.Build(ctx, cfg, server.NewLogger(logs, cfg.LogLevel))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := app.Listen() // port 0: the kernel picks a free one
+	if err != nil {
+		cancel()
+		app.Close()
+		t.Fatal(err)
+	}
+	sites, _, _, err := app.Sites(true) // the demo site and the admin UI
+	if err != nil {
+		cancel()
+		ln.Close()
+		app.Close()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Serve(ctx, ln, app.Handler(sites)) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		app.Close()
+	})
+	port := ln.Addr().(*net.TCPAddr).Port
+	return &demoServer{base: fmt.Sprintf("https://localhost:%d", port), addr: ln.Addr().String(), logs: logs}
+}
+
+// TestServer_PlainHTTP_R11 sends plain HTTP to the HTTPS listener: it is
+// refused without a cookie or any content.
+func TestServer_PlainHTTP_R11(t *testing.T) {
+	srv := startServer(t)
+	for _, req := range []string{
+		"GET /account HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+		"GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+		"POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 27\r\nConnection: close\r\n\r\nusername=a&password=bbbbbbb",
+	} {
+		line, _, _ := strings.Cut(req, "\r\n")
+		t.Run(line, func(t *testing.T) {
+			resp := rawHTTP(t, srv.addr, req)
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusBadRequest || len(resp.Header.Values("Set-Cookie")) != 0 {
+				t.Errorf("got %d with Set-Cookie %q, want 400 and no cookie", resp.StatusCode, resp.Header.Values("Set-Cookie"))
+			}
+			if strings.Contains(string(body), "<form") || strings.Contains(string(body), "csrf_token") {
+				t.Errorf("plain HTTP was served content: %q", body)
+			}
+		})
+	}
+}
+
+// rawHTTP writes req on a plain TCP connection to addr and reads the
+// answer.
+func rawHTTP(t *testing.T, addr, req string) *http.Response {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := io.WriteString(conn, req); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil && !errors.Is(err, io.EOF) {
+		t.Fatal(err)
+	}
+	if resp == nil {
+		t.Fatal("no answer")
+	}
+	return resp
+}
