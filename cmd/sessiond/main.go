@@ -88,6 +88,8 @@ func serve(ctx context.Context, mode string, args []string, stderr io.Writer) in
 	}
 	if app.GeneratedKey != "" {
 		fmt.Fprintf(stderr, "sessiond: generated API key (shown once, kept in %s): %s\n", cfg.APIKeyFile, app.GeneratedKey)
+	} else {
+		fmt.Fprintf(stderr, "sessiond: API keys in %s\n", cfg.APIKeyFile)
 	}
 	scheme := "https"
 	if cfg.InsecureHTTP {
@@ -102,7 +104,7 @@ func serve(ctx context.Context, mode string, args []string, stderr io.Writer) in
 		fmt.Fprintf(stderr, "sessiond: created operator %q for the admin UI (password shown once): %s\n", operator, password)
 	}
 	base := scheme + "://" + displayAddr(ln.Addr().String())
-	fmt.Fprintf(stderr, "sessiond: admin UI at %s/admin/\n", base)
+	fmt.Fprintf(stderr, "sessiond: admin UI at %s/admin/ (more operators: sessiond admin create-user --username NAME)\n", base)
 	if mode == "demo" {
 		fmt.Fprintf(stderr, "sessiond: demo site at %s/ (the certificate is self-signed: accept it in your browser)\n", base)
 	}
