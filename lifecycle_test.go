@@ -2,6 +2,8 @@ package sessiond_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"net/http"
 	"testing"
 	"time"
@@ -164,4 +166,16 @@ func currentToken(t *testing.T, e *env, tok string) string {
 		return newTok
 	}
 	return tok
+}
+
+func TestLogin_RefusesBadUserIDs(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	for _, id := range []string{"", strings.Repeat("u", 257), "a\x00b", "line\nbreak", "\xff\xfe", "tab\there"} {
+		if _, _, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: id}); !errors.Is(err, sessiond.ErrBadUserID) {
+			t.Errorf("Login(%q) = %v, want ErrBadUserID", id, err)
+		}
+	}
+	if _, _, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: "Zoë 42"}); err != nil {
+		t.Errorf("Login of a printable UTF-8 id: %v", err)
+	}
 }

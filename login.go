@@ -4,14 +4,23 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // maxUserID bounds the length of a user id.
 const maxUserID = 256
 
-// ErrBadUserID is returned by [Manager.Login] for an empty or over-long
-// user id.
-var ErrBadUserID = errors.New("sessiond: user id must be 1 to 256 bytes")
+// ErrBadUserID is returned by [Manager.Login] for a user id that is empty,
+// longer than 256 bytes, not UTF-8 or holds control characters.
+var ErrBadUserID = errors.New("sessiond: user id must be 1 to 256 bytes of printable UTF-8")
+
+// validUserID reports whether id is a user id every store can keep.
+func validUserID(id string) bool {
+	return id != "" && len(id) <= maxUserID && utf8.ValidString(id) &&
+		strings.IndexFunc(id, unicode.IsControl) < 0
+}
 
 // LoginInfo describes a successful login.
 type LoginInfo struct {
@@ -39,7 +48,7 @@ type LoginInfo struct {
 // with the login: session fixation) and the new cookie is set for the
 // response. Outside it the token is the caller's to deliver.
 func (m *Manager) Login(ctx context.Context, info LoginInfo) (*Session, string, error) {
-	if info.UserID == "" || len(info.UserID) > maxUserID {
+	if !validUserID(info.UserID) {
 		return nil, "", ErrBadUserID
 	}
 	h := holderFrom(ctx)

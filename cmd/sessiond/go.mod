@@ -12,6 +12,7 @@ require (
 	github.com/sessiond/sessiond v0.0.0
 	github.com/sessiond/sessiond/boltstore v0.0.0-00010101000000-000000000000
 	github.com/sessiond/sessiond/pgstore v0.0.0-00010101000000-000000000000
+	github.com/sessiond/sessiond/redisstore v0.0.0-00010101000000-000000000000
 	golang.org/x/crypto v0.58.0
 	golang.org/x/term v0.47.0
 )
@@ -27,6 +28,7 @@ require (
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
+	github.com/redis/rueidis v1.0.79 // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect

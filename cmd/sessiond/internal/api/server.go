@@ -41,5 +41,6 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("GET /v1/users/{user_id}/sessions", a.listUser)
 	mux.HandleFunc("DELETE /v1/users/{user_id}/sessions", a.revokeUser)
 	mux.HandleFunc("GET /v1/audit", a.audit)
+	mux.HandleFunc("GET /v1/openapi.json", openAPI)
 	return mux
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/apikey"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/datakeys"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/metrics"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/stores"
 )
 
@@ -23,6 +24,8 @@ type App struct {
 	Manager *sessiond.Manager
 	Keys    *apikey.Set
 	Log     *slog.Logger
+	// Metrics counts sessions and times the store, for GET /metrics.
+	Metrics *metrics.Metrics
 	// GeneratedKey is the API key made on this first start, to print once.
 	GeneratedKey string
 
@@ -47,6 +50,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	if err != nil {
 		return nil, err
 	}
+	met := metrics.New()
+	store = instrument(met, store)
 	m, err := sessiond.New(store, sessiond.Config{
 		IdleTimeout:        cfg.IdleTimeout,
 		AbsoluteTimeout:    cfg.AbsoluteTimeout,
@@ -55,17 +60,17 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		MaxSessionsPerUser: cfg.MaxSessionsPerUser,
 		TrustedProxies:     cfg.TrustedProxies,
 		Keys:               sealKeys,
-		Auditor: sessiond.StoreAuditor{
+		Auditor: met.Auditor(sessiond.StoreAuditor{
 			Store:  store,
 			Next:   sessiond.SlogAuditor{Logger: log},
 			Logger: log,
-		},
+		}),
 	})
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, Log: log, GeneratedKey: generated}, nil
+	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, Log: log, Metrics: met, GeneratedKey: generated}, nil
 }
 
 // Close stops what the app started and closes the store.

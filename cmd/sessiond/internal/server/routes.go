@@ -15,7 +15,8 @@ import (
 // does not own.
 func (a *App) Handler(extra http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", a.Keys.Require(api.Handler(api.Config{Manager: a.Manager, Audit: a.Store})))
+	mux.Handle("/v1/", a.Keys.Require(api.Handler(api.Config{Manager: a.Manager, Audit: a.Store, Observe: a.Metrics.ObserveValidation})))
+	mux.Handle("GET /metrics", a.Keys.Require(a.Metrics.Handler()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -2,10 +2,16 @@ package stores
 
 import (
 	"context"
-	"errors"
+	"fmt"
+
+	"github.com/sessiond/sessiond/redisstore"
 )
 
-// openRedis opens a Redis store.
+// openRedis opens redis://, rediss:// or redis+cluster:// URLs.
 func openRedis(ctx context.Context, rawURL string) (Store, error) {
-	return nil, errors.New("--store redis: not available yet")
+	s, err := redisstore.NewFromURL(ctx, rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("--store redis: %w", err)
+	}
+	return s, nil
 }

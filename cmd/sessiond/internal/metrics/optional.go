@@ -1,0 +1,60 @@
+package metrics
+
+import (
+	"context"
+	"time"
+
+	"github.com/sessiond/sessiond"
+)
+
+// timedAudit times the calls to a store's audit log.
+type timedAudit struct {
+	t     *timedStore
+	inner sessiond.AuditStore
+}
+
+// AppendEvent times the inner AppendEvent.
+func (a timedAudit) AppendEvent(ctx context.Context, e sessiond.Event) error {
+	defer a.t.since(opAppendEvent, time.Now())
+	return a.inner.AppendEvent(ctx, e)
+}
+
+// QueryEvents times the inner QueryEvents.
+func (a timedAudit) QueryEvents(ctx context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
+	defer a.t.since(opQueryEvents, time.Now())
+	return a.inner.QueryEvents(ctx, q)
+}
+
+// The wrappers below have exactly the optional interfaces of the store
+// they wrap, so that a type assertion on the wrapper (as sessiond.New
+// makes for sessiond.ExpiryWatcher) answers as it would on the store.
+// OnExpire is a registration, not a store call: it is not timed.
+
+// auditStore is a timed store that keeps audit events.
+type auditStore struct {
+	*timedStore
+	timedAudit
+}
+
+// watchStore is a timed store with a sweeper.
+type watchStore struct {
+	*timedStore
+	sessiond.ExpiryWatcher
+}
+
+// auditWatchStore is a timed store that keeps audit events and has a
+// sweeper.
+type auditWatchStore struct {
+	*timedStore
+	timedAudit
+	sessiond.ExpiryWatcher
+}
+
+// Compile-time checks that each wrapper has its interfaces.
+var (
+	_ sessiond.Store         = (*timedStore)(nil)
+	_ sessiond.AuditStore    = auditStore{}
+	_ sessiond.ExpiryWatcher = watchStore{}
+	_ sessiond.AuditStore    = auditWatchStore{}
+	_ sessiond.ExpiryWatcher = auditWatchStore{}
+)

@@ -1,0 +1,121 @@
+package metrics
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sessiond/sessiond"
+)
+
+// The store methods, as indexes into timedStore.obs.
+const (
+	opCreate = iota
+	opGet
+	opFind
+	opUpdate
+	opTouch
+	opDelete
+	opListUser
+	opDeleteAll
+	opAppendEvent
+	opQueryEvents
+	numOps
+)
+
+// storeOps are the op label values, in the order of the op constants.
+var storeOps = [numOps]string{
+	"create", "get", "find", "update", "touch", "delete",
+	"list_user", "delete_all", "append_event", "query_events",
+}
+
+// timedStore times every call to a store.
+type timedStore struct {
+	inner sessiond.Store
+	obs   [numOps]prometheus.Observer
+}
+
+// Store returns a [sessiond.Store] that times every call to s in
+// sessiond_store_duration_seconds. The result is also a
+// [sessiond.AuditStore] (its calls timed too) when s is one, and a
+// [sessiond.ExpiryWatcher] when s is one. It is always an [io.Closer]:
+// Close closes s when s is one, and does nothing otherwise.
+func (m *Metrics) Store(s sessiond.Store) sessiond.Store {
+	t := &timedStore{inner: s}
+	for op, name := range storeOps {
+		t.obs[op] = m.storeDur.WithLabelValues(name)
+	}
+	a, isAudit := s.(sessiond.AuditStore)
+	w, isWatcher := s.(sessiond.ExpiryWatcher)
+	switch {
+	case isAudit && isWatcher:
+		return auditWatchStore{t, timedAudit{t, a}, w}
+	case isAudit:
+		return auditStore{t, timedAudit{t, a}}
+	case isWatcher:
+		return watchStore{t, w}
+	}
+	return t
+}
+
+// since records the time from start in op's histogram.
+func (s *timedStore) since(op int, start time.Time) {
+	s.obs[op].Observe(time.Since(start).Seconds())
+}
+
+// Create times the inner Create.
+func (s *timedStore) Create(ctx context.Context, rec *sessiond.Record) error {
+	defer s.since(opCreate, time.Now())
+	return s.inner.Create(ctx, rec)
+}
+
+// Get times the inner Get.
+func (s *timedStore) Get(ctx context.Context, id string) (*sessiond.Record, bool, error) {
+	defer s.since(opGet, time.Now())
+	return s.inner.Get(ctx, id)
+}
+
+// Find times the inner Find.
+func (s *timedStore) Find(ctx context.Context, h sessiond.Hash) (*sessiond.Record, bool, error) {
+	defer s.since(opFind, time.Now())
+	return s.inner.Find(ctx, h)
+}
+
+// Update times the inner Update.
+func (s *timedStore) Update(ctx context.Context, rec *sessiond.Record, version int64) error {
+	defer s.since(opUpdate, time.Now())
+	return s.inner.Update(ctx, rec, version)
+}
+
+// Touch times the inner Touch.
+func (s *timedStore) Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error {
+	defer s.since(opTouch, time.Now())
+	return s.inner.Touch(ctx, id, lastSeen, idleExpires)
+}
+
+// Delete times the inner Delete.
+func (s *timedStore) Delete(ctx context.Context, id string) error {
+	defer s.since(opDelete, time.Now())
+	return s.inner.Delete(ctx, id)
+}
+
+// ListUser times the inner ListUser.
+func (s *timedStore) ListUser(ctx context.Context, userID string) ([]*sessiond.Record, error) {
+	defer s.since(opListUser, time.Now())
+	return s.inner.ListUser(ctx, userID)
+}
+
+// DeleteAll times the inner DeleteAll.
+func (s *timedStore) DeleteAll(ctx context.Context) (int, error) {
+	defer s.since(opDeleteAll, time.Now())
+	return s.inner.DeleteAll(ctx)
+}
+
+// Close closes the inner store when it is an io.Closer.
+func (s *timedStore) Close() error {
+	if c, ok := s.inner.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
