@@ -3,8 +3,8 @@ package sessiond_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
