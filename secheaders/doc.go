@@ -28,9 +28,11 @@
 //
 // # Headers for pages
 //
-// The contract asks for the following on every HTML page. They cost
-// little and do no harm on other responses, so the middleware sends them
-// on every response rather than guess which ones are pages:
+// The contract asks for the following on every HTML page. The middleware
+// sends them on every response a browser may show as a document: any
+// response but JSON, stylesheets, scripts, raster images and fonts (a
+// response without a Content-Type counts as a document, since net/http may
+// sniff it as HTML):
 //
 //   - Content-Security-Policy, by default [DefaultContentSecurityPolicy]:
 //     only the site's own scripts, styles, images and connections; no

@@ -1,6 +1,9 @@
 package secheaders
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Fixed header values.
 const (
@@ -19,6 +22,8 @@ type field struct {
 	// always overwrites a value the handler set; otherwise the handler's
 	// own value wins.
 	always bool
+	// page marks a header that only documents use (see isDocument).
+	page bool
 }
 
 // Policy is the set of security headers every response gets. It is
@@ -32,15 +37,15 @@ type Policy struct {
 func New(cfg Config) *Policy {
 	cfg = cfg.withDefaults()
 	p := &Policy{fields: []field{
-		{"Strict-Transport-Security", cfg.hsts(), true},
-		{"X-Content-Type-Options", "nosniff", true},
-		{"Content-Security-Policy", cfg.ContentSecurityPolicy, false},
-		{"Referrer-Policy", referrerPolicy, false},
-		{"Cross-Origin-Opener-Policy", openerPolicy, false},
-		{"Permissions-Policy", permissionsPolicy, false},
+		{"Strict-Transport-Security", cfg.hsts(), true, false},
+		{"X-Content-Type-Options", "nosniff", true, false},
+		{"Content-Security-Policy", cfg.ContentSecurityPolicy, false, true},
+		{"Referrer-Policy", referrerPolicy, false, true},
+		{"Cross-Origin-Opener-Policy", openerPolicy, false, true},
+		{"Permissions-Policy", permissionsPolicy, false, true},
 	}}
 	if xfo := frameOptions(cfg.ContentSecurityPolicy); xfo != "" {
-		p.fields = append(p.fields, field{"X-Frame-Options", xfo, false})
+		p.fields = append(p.fields, field{"X-Frame-Options", xfo, false, true})
 	}
 	return p
 }
@@ -73,11 +78,34 @@ func (p *Policy) Handler(next http.Handler) http.Handler {
 // capacity 1, so that a handler appending to one never overwrites the
 // next, and none is shared with another response.
 func (p *Policy) apply(h http.Header, vals []string) {
+	document := isDocument(h.Get("Content-Type"))
 	for i, f := range p.fields {
+		if f.page && !document {
+			continue
+		}
 		if f.always || len(h[f.name]) == 0 {
 			vals[i] = f.value
 			h[f.name] = vals[i : i+1 : i+1]
 		}
 	}
 	delete(h, "Server")
+}
+
+// isDocument reports whether a response of content type ct may be shown
+// as a document, and so needs the page headers. Only types a browser
+// never runs or frames as a page of the site are left out: JSON (API
+// answers), stylesheets, scripts, raster images and fonts. A response
+// whose type is not yet known counts as a document (net/http may sniff it
+// as HTML).
+func isDocument(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch {
+	case mt == "application/json", strings.HasSuffix(mt, "+json"),
+		mt == "text/css", mt == "text/javascript", mt == "application/javascript",
+		mt == "image/png", mt == "image/jpeg", mt == "image/gif", mt == "image/webp",
+		strings.HasPrefix(mt, "font/"):
+		return false
+	}
+	return true
 }

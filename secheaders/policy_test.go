@@ -33,9 +33,13 @@ func TestHandler_HeadersOnEveryResponse_R12_R47(t *testing.T) {
 		{"redirect", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 		}, 303},
-		{"json", func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.Write([]byte(`{"user":"alice"}`))
+		{"plain text", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write([]byte("ok"))
+		}, 200},
+		{"svg", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "image/svg+xml")
+			w.Write([]byte("<svg/>"))
 		}, 200},
 		{"flushed", func(w http.ResponseWriter, _ *http.Request) {
 			if err := http.NewResponseController(w).Flush(); err != nil {
@@ -170,5 +174,29 @@ func TestHandler_NilHandlerPanics(t *testing.T) {
 	msg := mustPanic(t, func() { secheaders.New(secheaders.Config{}).Handler(nil) })
 	if s, _ := msg.(string); !strings.HasPrefix(s, "secheaders: ") {
 		t.Errorf("panic: got %v, want a secheaders: message", msg)
+	}
+}
+
+// Responses a browser never shows as a page of the site (JSON, styles,
+// scripts, raster images, fonts) get the transport headers, HSTS and
+// nosniff, and none of the page headers, which would only cost bytes.
+func TestHandler_NonDocumentsGetTransportHeadersOnly_R12_R47(t *testing.T) {
+	for _, ct := range []string{"application/json", "application/problem+json; charset=utf-8", "text/css", "image/png", "font/woff2"} {
+		t.Run(ct, func(t *testing.T) {
+			h := secheaders.New(secheaders.Config{}).Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", ct)
+				w.Write([]byte("x"))
+			}))
+			res := serve(h, "GET", "/")
+			checkHeaders(t, res, map[string]string{
+				"Strict-Transport-Security": wantDefault["Strict-Transport-Security"],
+				"X-Content-Type-Options":    "nosniff",
+			})
+			for _, name := range []string{"Content-Security-Policy", "Referrer-Policy", "Cross-Origin-Opener-Policy", "X-Frame-Options", "Permissions-Policy"} {
+				if v := res.Header.Values(name); len(v) != 0 {
+					t.Errorf("%s: got %q on a %s answer, want none", name, v, ct)
+				}
+			}
+		})
 	}
 }
