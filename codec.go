@@ -9,17 +9,23 @@ import (
 // map.
 func (m *Manager) openData(rec *Record) (map[string]json.RawMessage, error) {
 	values := map[string]json.RawMessage{}
-	if len(rec.Data) == 0 {
-		return values, nil
-	}
-	plain, err := m.keys.open(rec.Data, []byte(rec.ID))
+	plain, err := m.openJSON(rec)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(plain, &values); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSealed, err)
+	if err := json.Unmarshal(plain, &values); err != nil || values == nil {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrSealed)
 	}
 	return values, nil
+}
+
+// openJSON opens a record's sealed data: the JSON object sealData sealed,
+// or {} for none.
+func (m *Manager) openJSON(rec *Record) (json.RawMessage, error) {
+	if len(rec.Data) == 0 {
+		return json.RawMessage("{}"), nil
+	}
+	return m.keys.open(rec.Data, []byte(rec.ID))
 }
 
 // sealData encodes and seals values for the session with the given id. No

@@ -88,6 +88,21 @@ func (s *Session) Data() (map[string]json.RawMessage, error) {
 	return applyChanges(maps.Clone(s.values), s.changes), nil
 }
 
+// DataJSON returns every value as one JSON object, pending changes
+// included. When nothing was read or changed it is the stored object as
+// it opens, with no decoding: for handing the data on, as an API does.
+func (s *Session) DataJSON() (json.RawMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.values == nil && len(s.changes) == 0 {
+		return s.m.openJSON(s.rec)
+	}
+	if err := s.decodeLocked(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(applyChanges(maps.Clone(s.values), s.changes))
+}
+
 // Keys returns the keys of every value, sorted.
 func (s *Session) Keys() ([]string, error) {
 	d, err := s.Data()

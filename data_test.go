@@ -135,3 +135,22 @@ func TestData_ReadOnlyRequestsNeverWrite(t *testing.T) {
 		t.Errorf("after one touch interval: %d touches, %d updates; want 1, 0", counting.touches, counting.updates)
 	}
 }
+
+func TestData_DataJSON(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	s, tok := e.login(t, "alice")
+	if got, err := s.DataJSON(); err != nil || string(got) != "{}" {
+		t.Errorf("DataJSON of no data = %s, %v; want {}", got, err)
+	}
+	s.Set("b", 2)
+	s.Set("a", "x")
+	s.Commit(t.Context())
+	loaded, _, _ := e.m.Load(t.Context(), tok, sessiond.Client{})
+	if got, err := loaded.DataJSON(); err != nil || string(got) != `{"a":"x","b":2}` {
+		t.Errorf("DataJSON = %s, %v; want {\"a\":\"x\",\"b\":2}", got, err)
+	}
+	loaded.Delete("a")
+	if got, _ := loaded.DataJSON(); string(got) != `{"b":2}` {
+		t.Errorf("DataJSON with a pending delete = %s, want {\"b\":2}", got)
+	}
+}

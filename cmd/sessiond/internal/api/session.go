@@ -9,25 +9,25 @@ import (
 
 // sessionJSON is a session as the API shows it: never with a token.
 type sessionJSON struct {
-	ID                string                     `json:"id"`
-	UserID            string                     `json:"user_id"`
-	State             string                     `json:"state"`
-	CreatedAt         time.Time                  `json:"created_at"`
-	LastSeenAt        time.Time                  `json:"last_seen_at"`
-	IdleExpiresAt     time.Time                  `json:"idle_expires_at"`
-	AbsoluteExpiresAt time.Time                  `json:"absolute_expires_at"`
-	AuthTime          time.Time                  `json:"auth_time"`
-	AuthMethods       []string                   `json:"auth_methods"`
-	IP                string                     `json:"ip"`
-	UserAgent         string                     `json:"user_agent"`
-	Version           int64                      `json:"version"`
-	Data              map[string]json.RawMessage `json:"data"`
+	ID                string          `json:"id"`
+	UserID            string          `json:"user_id"`
+	State             string          `json:"state"`
+	CreatedAt         time.Time       `json:"created_at"`
+	LastSeenAt        time.Time       `json:"last_seen_at"`
+	IdleExpiresAt     time.Time       `json:"idle_expires_at"`
+	AbsoluteExpiresAt time.Time       `json:"absolute_expires_at"`
+	AuthTime          time.Time       `json:"auth_time"`
+	AuthMethods       []string        `json:"auth_methods"`
+	IP                string          `json:"ip"`
+	UserAgent         string          `json:"user_agent"`
+	Version           int64           `json:"version"`
+	Data              json.RawMessage `json:"data"`
 }
 
 // toJSON shows s. Its data must open: an error means the store or the keys
 // are wrong, not the request.
 func toJSON(s *sessiond.Session) (sessionJSON, error) {
-	data, err := s.Data()
+	data, err := s.DataJSON()
 	if err != nil {
 		return sessionJSON{}, err
 	}
