@@ -1,0 +1,115 @@
+// Package pgstore is a [sessiond.Store] in PostgreSQL, for deployments of
+// several processes that share their sessions. It is also a
+// [sessiond.ExpiryWatcher] and a [sessiond.AuditStore]. It is built on
+// pgx and its pool, pgxpool.
+//
+// [New] takes the application's pool; [NewFromURL] makes one from a
+// postgres:// URL and closes it in [Store.Close]:
+//
+//	store, err := pgstore.NewFromURL(ctx, "postgres://app@db:5432/app", pgstore.Config{})
+//	...
+//	defer store.Close()
+//	m, err := sessiond.New(store, sessiond.Config{Keys: keys})
+//
+// Every store on one schema sees every change at once: a session revoked
+// through one process is refused by every other on its next request.
+//
+// # Schema
+//
+// The tables live in their own schema, [Config.Schema] ("sessiond" by
+// default), and every statement names it, so the connection's search_path
+// does not matter. Several schemas keep independent sets of sessions in
+// one database.
+//
+//   - sessions: one row per session. rec holds the whole record as
+//     [sessiond.Record.MarshalBinary] encodes it, its Data sealed by the
+//     [sessiond.Manager]: the store adds nothing that is not already in
+//     the record. Beside it are the columns the store indexes or touches:
+//     id (primary key), user_id, version, last_seen_at, idle_expires_at,
+//     absolute_expires_at, and expires_at, generated as the earlier
+//     deadline. Indexes: user_id (partial, without anonymous sessions)
+//     for ListUser, and expires_at for the janitor.
+//   - session_tokens: every token hash, current or retired, with the id
+//     of its session. The hash is the primary key, so that one hash leads
+//     to one session only; rows go with their session (ON DELETE
+//     CASCADE).
+//   - audit_events: one row per event (a bigserial id, time, type,
+//     user_id, session_id, ip, user_agent, reason, event_id), indexed by
+//     user, by session and by type, each newest first, and by time.
+//   - schema_migrations: the migrations applied.
+//
+// # Migrations
+//
+// The schema's migrations are numbered SQL files embedded in the package.
+// [New] creates the schema if it is missing and applies the migrations it
+// has not applied yet, in one transaction, under an advisory lock on the
+// schema's name: replicas starting together apply each migration once,
+// and none sees a half-made schema. Opening an up-to-date schema applies
+// nothing, and versions applied by a newer release are left alone.
+//
+// # Round trips
+//
+// Each call is one statement and one round trip to the server once pgx
+// has prepared it on a connection (the first use of a statement on a
+// connection costs one more):
+//
+//   - Find joins session_tokens to sessions in one SELECT. Get and
+//     ListUser read sessions alone.
+//   - Create inserts the session and its hashes in one statement.
+//   - Update is a compare-and-swap on the version with the token index
+//     brought in step (hashes no longer present deleted, new ones
+//     inserted) in one statement: either all of it happens or none.
+//   - Touch is one UPDATE of last_seen_at and idle_expires_at, with
+//     GREATEST so that they only move forward, and only while the session
+//     has not expired by [Config.Now]: it never brings a session back and
+//     never rewrites rec. Get, Find and ListUser lay these two columns over
+//     the decoded record.
+//   - Delete is one DELETE; the hashes go by cascade.
+//   - DeleteAll locks the sessions, counts them and truncates both tables,
+//     three statements in one transaction sent as one simple query: one
+//     round trip, as fast for a million sessions as for one, so that
+//     revoking everything after a breach cannot outlast [Config.Timeout].
+//     It needs the TRUNCATE privilege, which the schema's owner has.
+//   - AppendEvent and QueryEvents are one statement each.
+//
+// A request through the [sessiond.Manager]'s middleware thus costs one
+// round trip, plus one for the touch at most once per
+// sessiond.Config.TouchInterval. pgxpool pings a connection that has been
+// idle for more than a second before handing it out, which adds a round
+// trip to the first request after a quiet second.
+//
+// Conflicts: a taken id or token hash is a unique violation, and a lost
+// race that the server detects (a deadlock or serialization failure) is
+// reported too; each is returned as [sessiond.ErrConflict] wrapping the
+// driver's error, so that errors.Is matches both.
+//
+// # Expiry and retention
+//
+// [New] starts a janitor that calls [Store.Sweep] every
+// [Config.SweepInterval] (1 minute by default) until [Store.Close]. Sweep
+// deletes the sessions whose earlier deadline has passed by [Config.Now],
+// in statements of at most [Config.SweepBatch] rows, each returning the
+// rows it removed, and calls the [Store.OnExpire] functions with each (the
+// Manager audits session.expired). Replicas sweeping one schema share the
+// work without waiting on each other (FOR UPDATE SKIP LOCKED), and each
+// removed session is reported by the one that removed it.
+//
+// Until it is swept, an expired session may still be returned, as the
+// [sessiond.Store] contract allows: the Manager checks every deadline
+// itself.
+//
+// Audit events are kept for [Config.AuditRetention] (90 days by default)
+// and, if [Config.AuditMaxEvents] is set, up to that many, the newest; the
+// janitor deletes the rest in the same bounded batches.
+//
+// # Failure
+//
+// Every call is bounded by its context and by [Config.Timeout] (5 seconds
+// by default), so that a server that stops answering fails calls rather
+// than hanging them. A call that cannot reach the server returns an
+// error, never "not found", and the Manager then refuses the request
+// (503 from its middleware): the store fails closed. Nothing needs to be
+// restarted when the server comes back: the pool replaces broken
+// connections and the next call succeeds. A failed sweep is logged to
+// [Config.Logger] and tried again at the next interval.
+package pgstore

@@ -1,0 +1,174 @@
+package pgstore
+
+import (
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// queries holds the text of every statement, with the schema's tables
+// qualified by name: the store never depends on the connection's
+// search_path. Each statement is one round trip; pgx prepares it on a
+// connection's first use and caches it.
+type queries struct {
+	get, find, listUser                string
+	create, update, touch              string
+	delete, deleteAll                  string
+	sweepSessions, sweepAge, sweepMax  string
+	appendEvent, queryEvents           string
+	lockMigrations, migrationsTable    string
+	appliedMigrations, recordMigration string
+}
+
+// newQueries returns the statements for the tables in schema.
+func newQueries(schema string) queries {
+	r := strings.NewReplacer(
+		"{schema}", pgx.Identifier{schema}.Sanitize(),
+		"{sessions}", pgx.Identifier{schema, "sessions"}.Sanitize(),
+		"{tokens}", pgx.Identifier{schema, "session_tokens"}.Sanitize(),
+		"{events}", pgx.Identifier{schema, "audit_events"}.Sanitize(),
+		"{migrations}", pgx.Identifier{schema, "schema_migrations"}.Sanitize(),
+	)
+	return queries{
+		get:               r.Replace(getSQL),
+		find:              r.Replace(findSQL),
+		listUser:          r.Replace(listUserSQL),
+		create:            r.Replace(createSQL),
+		update:            r.Replace(updateSQL),
+		touch:             r.Replace(touchSQL),
+		delete:            r.Replace(deleteSQL),
+		deleteAll:         r.Replace(deleteAllSQL),
+		sweepSessions:     r.Replace(sweepSessionsSQL),
+		sweepAge:          r.Replace(sweepAgeSQL),
+		sweepMax:          r.Replace(sweepMaxSQL),
+		appendEvent:       r.Replace(appendEventSQL),
+		queryEvents:       r.Replace(queryEventsSQL),
+		lockMigrations:    r.Replace(lockMigrationsSQL),
+		migrationsTable:   r.Replace(migrationsTableSQL),
+		appliedMigrations: r.Replace(appliedMigrationsSQL),
+		recordMigration:   r.Replace(recordMigrationSQL),
+	}
+}
+
+// Reads. Each returns the record's encoding with the two columns that
+// Touch moves, which overlay the encoded values.
+const (
+	getSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions} WHERE id = $1`
+
+	// findSQL looks up the token index and the session in one statement.
+	findSQL = `SELECT s.rec, s.last_seen_at, s.idle_expires_at
+FROM {tokens} t JOIN {sessions} s ON s.id = t.session_id
+WHERE t.hash = $1`
+
+	// listUserSQL repeats the partial index's predicate, so that the
+	// planner may use the index for any $1.
+	listUserSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions}
+WHERE user_id = $1 AND user_id <> ''`
+)
+
+// Writes.
+const (
+	// createSQL inserts the session and its token hashes ($8) in one
+	// statement. A taken id or hash is a unique violation.
+	createSQL = `WITH s AS (
+	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)
+	RETURNING id
+)
+INSERT INTO {tokens} (hash, session_id)
+SELECT h, s.id FROM s, unnest($8::bytea[]) AS h`
+
+	// updateSQL is the compare-and-swap on the version, with the token
+	// index brought in step with the new hashes ($9), in one statement:
+	// hashes no longer present are deleted and new ones inserted (a hash
+	// of another session is a unique violation that undoes it all). When
+	// the version differs or the session is gone, s is empty, nothing
+	// changes, and the count is 0.
+	updateSQL = `WITH s AS (
+	UPDATE {sessions}
+	SET user_id = $3, version = $4, last_seen_at = $5, idle_expires_at = $6, absolute_expires_at = $7, rec = $8
+	WHERE id = $1 AND version = $2
+	RETURNING id
+), gone AS (
+	DELETE FROM {tokens} t USING s
+	WHERE t.session_id = s.id AND t.hash <> ALL ($9::bytea[])
+), added AS (
+	INSERT INTO {tokens} (hash, session_id)
+	SELECT h, s.id FROM s, unnest($9::bytea[]) AS h
+	WHERE NOT EXISTS (SELECT 1 FROM {tokens} k WHERE k.hash = h AND k.session_id = s.id)
+)
+SELECT count(*) FROM s`
+
+	// touchSQL moves the two deadline columns forward only, never on a
+	// session that has expired by the store's clock ($4), and writes
+	// nothing when neither would move.
+	touchSQL = `UPDATE {sessions}
+SET last_seen_at = GREATEST(last_seen_at, $2), idle_expires_at = GREATEST(idle_expires_at, $3)
+WHERE id = $1 AND expires_at > $4 AND (last_seen_at < $2 OR idle_expires_at < $3)`
+
+	// deleteSQL removes the session; its token hashes go with it (ON
+	// DELETE CASCADE).
+	deleteSQL = `DELETE FROM {sessions} WHERE id = $1`
+
+	// deleteAllSQL is three statements, sent as one simple query, which
+	// PostgreSQL runs as one transaction: the lock keeps the count exact,
+	// and TRUNCATE takes the same time for a million sessions as for one,
+	// where a DELETE would outlast Config.Timeout.
+	deleteAllSQL = `LOCK TABLE {sessions} IN ACCESS EXCLUSIVE MODE;
+SELECT count(*) FROM {sessions};
+TRUNCATE {sessions}, {tokens}`
+)
+
+// The janitor's statements, each bounded to $2 rows.
+const (
+	// sweepSessionsSQL deletes sessions expired at $1. SKIP LOCKED lets
+	// the janitors of several replicas share the work without waiting on
+	// each other, and the repeated condition leaves alone a session that
+	// a touch saved in the meantime.
+	sweepSessionsSQL = `DELETE FROM {sessions}
+WHERE id IN (
+	SELECT id FROM {sessions} WHERE expires_at <= $1
+	ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+) AND expires_at <= $1
+RETURNING rec, last_seen_at, idle_expires_at`
+
+	// sweepAgeSQL deletes audit events older than $1.
+	sweepAgeSQL = `DELETE FROM {events}
+WHERE id IN (SELECT id FROM {events} WHERE time < $1 ORDER BY time LIMIT $2)`
+
+	// sweepMaxSQL deletes the oldest audit events past the newest $1.
+	sweepMaxSQL = `DELETE FROM {events}
+WHERE id IN (
+	SELECT id FROM {events}
+	WHERE id <= (SELECT id FROM {events} ORDER BY id DESC OFFSET $1 LIMIT 1)
+	ORDER BY id LIMIT $2
+)`
+)
+
+// Audit events. queryEventsSQL is completed by QueryEvents with the
+// conditions it needs.
+const (
+	appendEventSQL = `INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+
+	queryEventsSQL = `SELECT event_id, time, type, user_id, session_id, ip, user_agent, reason FROM {events}`
+)
+
+// Migrations.
+const (
+	// lockMigrationsSQL serialises migrations of one schema across
+	// processes until the transaction ends. The key is the schema's
+	// name, hashed in SQL so that every version of this package agrees.
+	lockMigrationsSQL = `SELECT pg_advisory_xact_lock(hashtextextended('sessiond.migrate:' || $1, 0))`
+
+	migrationsTableSQL = `CREATE SCHEMA IF NOT EXISTS {schema};
+CREATE TABLE IF NOT EXISTS {migrations} (
+	version    integer     PRIMARY KEY,
+	name       text        NOT NULL,
+	applied_at timestamptz NOT NULL DEFAULT now()
+)`
+
+	appliedMigrationsSQL = `SELECT version FROM {migrations}`
+
+	recordMigrationSQL = `INSERT INTO {migrations} (version, name) VALUES ($1, $2)`
+)

@@ -1,0 +1,143 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/sessiond/sessiond"
+)
+
+// Create stores rec and indexes its token hashes, in one statement and one
+// round trip. It returns [sessiond.ErrConflict] if the id or any hash is
+// taken.
+func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
+	raw, err := rec.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("pgstore: create: %w", err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	_, err = s.pool.Exec(ctx, s.q.create, rec.ID, rec.UserID, rec.Version,
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec))
+	return writeErr("create", err)
+}
+
+// Update replaces the record if its stored version is version and
+// re-indexes its token hashes, in one statement and one round trip. It
+// returns [sessiond.ErrConflict] if the version differs, the record is
+// gone, or a hash leads to another record; then nothing changes.
+func (s *Store) Update(ctx context.Context, rec *sessiond.Record, version int64) error {
+	raw, err := rec.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("pgstore: update: %w", err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var n int64
+	err = s.pool.QueryRow(ctx, s.q.update, rec.ID, version, rec.UserID, rec.Version,
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec)).Scan(&n)
+	if err != nil {
+		return writeErr("update", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("pgstore: update: %w", sessiond.ErrConflict)
+	}
+	return nil
+}
+
+// Touch moves LastSeenAt and IdleExpiresAt of the record id forward to
+// lastSeen and idleExpires, each only if it is later, in one round trip.
+// It rewrites no other column. A missing record, or one that has expired
+// by Config.Now, is left alone and is not an error.
+func (s *Store) Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error {
+	if !isText(id) {
+		return nil // no such record can exist
+	}
+	now := s.now()
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	_, err := s.pool.Exec(ctx, s.q.touch, id, lastSeen, idleExpires, now)
+	if err != nil {
+		return fmt.Errorf("pgstore: touch: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the record id and its token hashes, in one round trip. A
+// missing record is not an error.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if !isText(id) {
+		return nil // no such record can exist
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if _, err := s.pool.Exec(ctx, s.q.delete, id); err != nil {
+		return fmt.Errorf("pgstore: delete: %w", err)
+	}
+	return nil
+}
+
+// DeleteAll removes every record of the schema and reports how many there
+// were, in one round trip whatever their number: it locks the sessions,
+// counts them and truncates both tables in one transaction. Requests wait
+// for it, briefly. It calls no expiry callback.
+func (s *Store) DeleteAll(ctx context.Context) (int, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: delete all: %w", err)
+	}
+	defer conn.Release()
+	// Statements sent together in one simple query run as one transaction.
+	results, err := conn.Conn().PgConn().Exec(ctx, s.q.deleteAll).ReadAll()
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: delete all: %w", err)
+	}
+	n, err := strconv.Atoi(string(results[1].Rows[0][0]))
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: delete all: reading the count: %w", err)
+	}
+	return n, nil
+}
+
+// hashes returns rec's token hashes as the statements take them, each once.
+func hashes(rec *sessiond.Record) [][]byte {
+	hs := rec.Hashes()
+	out := make([][]byte, 0, len(hs))
+	for i := range hs {
+		if !slices.ContainsFunc(out, func(b []byte) bool { return [32]byte(b) == hs[i] }) {
+			out = append(out, hs[i][:])
+		}
+	}
+	return out
+}
+
+// SQLSTATE codes that mean another writer got there first.
+const (
+	uniqueViolation      = "23505"
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+)
+
+// writeErr wraps err of the write op. A unique violation (a taken id or
+// token hash), or a lost race the server detected, is
+// [sessiond.ErrConflict], while the driver's error stays matchable too.
+func writeErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case uniqueViolation, serializationFailure, deadlockDetected:
+			return fmt.Errorf("pgstore: %s: %w: %w", op, sessiond.ErrConflict, err)
+		}
+	}
+	return fmt.Errorf("pgstore: %s: %w", op, err)
+}

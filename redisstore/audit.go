@@ -1,0 +1,103 @@
+package redisstore
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/redis/rueidis"
+	"github.com/sessiond/sessiond"
+)
+
+// auditBatch is how many events QueryEvents reads per round trip.
+const auditBatch = 500
+
+// AppendEvent adds e to the audit stream, and in the same round trip trims
+// the stream to about Config.AuditMaxEvents events and drops those older
+// than Config.AuditRetention (both by whole stream nodes, so cheaply and
+// approximately). Stream entry ids come from the server's clock; the
+// retention cut-off from Config.Now.
+func (s *Store) AppendEvent(ctx context.Context, e sessiond.Event) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	k := s.k.audit()
+	add := s.c.B().Xadd().Key(k).Maxlen().Almost().Threshold(strconv.FormatInt(s.cfg.AuditMaxEvents, 10)).Id("*").FieldValue().
+		FieldValue("id", e.ID).FieldValue("t", eventTime(e.Time)).FieldValue("type", string(e.Type)).
+		FieldValue("user", e.UserID).FieldValue("session", e.SessionID).FieldValue("ip", e.IP).
+		FieldValue("ua", e.UserAgent).FieldValue("reason", e.Reason).Build()
+	cut := s.cfg.Now().Add(-s.cfg.AuditRetention).UnixMilli()
+	trim := s.c.B().Xtrim().Key(k).Minid().Almost().Threshold(strconv.FormatInt(cut, 10)).Build()
+	return wrap("append event", firstErr(s.c.DoMulti(ctx, add, trim)))
+}
+
+// QueryEvents returns the events q selects, newest first. It reads the
+// stream backwards from its newest entry, auditBatch entries a round
+// trip, until it has q.Max() matches, reaches the oldest entry, or has
+// read Config.AuditScanLimit entries: the cost grows with how far back the
+// matches lie, and matches older than the scan limit are not found.
+func (s *Store) QueryEvents(ctx context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
+	var out []sessiond.Event
+	end, scanned := "+", 0
+	for len(out) < q.Max() && scanned < s.cfg.AuditScanLimit {
+		n := min(auditBatch, s.cfg.AuditScanLimit-scanned)
+		entries, err := s.readEvents(ctx, end, n)
+		if err != nil {
+			return nil, wrap("query events", err)
+		}
+		out = appendMatches(out, entries, q)
+		if len(entries) < n {
+			break
+		}
+		scanned += len(entries)
+		end = "(" + entries[len(entries)-1].ID
+	}
+	return out, nil
+}
+
+// readEvents reads up to n stream entries from end backwards, within
+// Config.Timeout.
+func (s *Store) readEvents(ctx context.Context, end string, n int) ([]rueidis.XRangeEntry, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	cmd := s.c.B().Xrevrange().Key(s.k.audit()).End(end).Start("-").Count(int64(n)).Build()
+	return s.c.Do(ctx, cmd).AsXRange()
+}
+
+// appendMatches appends to out the events among entries that q selects,
+// up to q.Max() in all.
+func appendMatches(out []sessiond.Event, entries []rueidis.XRangeEntry, q sessiond.EventQuery) []sessiond.Event {
+	for _, x := range entries {
+		if len(out) == q.Max() {
+			break
+		}
+		if e := event(x.FieldValues); q.Match(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// event is the event a stream entry holds.
+func event(f map[string]string) sessiond.Event {
+	return sessiond.Event{
+		ID: f["id"], Time: parseEventTime(f["t"]), Type: sessiond.EventType(f["type"]),
+		UserID: f["user"], SessionID: f["session"], IP: f["ip"], UserAgent: f["ua"], Reason: f["reason"],
+	}
+}
+
+// eventTime formats t as Unix nanoseconds; the zero time is empty.
+func eventTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.UnixNano(), 10)
+}
+
+// parseEventTime reads what eventTime wrote, in UTC.
+func parseEventTime(s string) time.Time {
+	ns, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}

@@ -1,0 +1,96 @@
+package redisstore
+
+import (
+	"context"
+
+	"github.com/redis/rueidis"
+	"github.com/sessiond/sessiond"
+)
+
+// Create stores rec: its id key (SET NX), then in one pipeline its home
+// and a link for each retired hash, then its user's index entry, which
+// ListUser trusts to lead to a home. Three round trips, two for an
+// anonymous record. A taken id or hash is [sessiond.ErrConflict], and what
+// was written is taken back.
+func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	home, err := encode(rec)
+	if err != nil {
+		return wrap("create", err)
+	}
+	cur := hashName(rec.TokenHash)
+	set := s.c.B().Set().Key(s.k.id(rec.ID)).Value(cur).Nx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()
+	if err := s.c.Do(ctx, set).Error(); err != nil {
+		if rueidis.IsRedisNil(err) { // NX: the id is taken
+			return sessiond.ErrConflict
+		}
+		return wrap("create", err)
+	}
+	calls := append([]call{s.homeCall(rec, home)}, s.linkCalls(rec, cur, false)...)
+	res := s.run(ctx, calls...)
+	if err := firstErr(res); err != nil {
+		return wrap("create", err)
+	}
+	if !claimed(res) {
+		return s.undoCreate(ctx, rec, calls, res)
+	}
+	if rec.UserID == "" {
+		return nil
+	}
+	add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
+	return wrap("create", s.run1(ctx, add).Error())
+}
+
+// encode returns the home value of rec.
+func encode(rec *sessiond.Record) (string, error) {
+	payload, err := rec.MarshalBinary()
+	if err != nil {
+		return "", err
+	}
+	return homeValue(rec, payload)
+}
+
+// homeCall claims the home of rec, its current hash's key, with the value
+// home.
+func (s *Store) homeCall(rec *sessiond.Record, home string) call {
+	return call{s: claimHome, key: s.k.token(hashName(rec.TokenHash)), args: []string{rec.ID, home, millis(rec.ExpiresAt())}}
+}
+
+// linkCalls claims a link to the home to for each retired hash of rec;
+// with repoint, existing links of rec are pointed at to as well.
+func (s *Store) linkCalls(rec *sessiond.Record, to string, repoint bool) []call {
+	calls := make([]call, 0, len(rec.Retired))
+	abs, flag := millis(rec.AbsoluteExpiresAt), "0"
+	if repoint {
+		flag = "1"
+	}
+	for _, rt := range rec.Retired {
+		if h := hashName(rt.Hash); h != to {
+			calls = append(calls, call{s: claimLink, key: s.k.token(h), args: []string{rec.ID, to, abs, flag}})
+		}
+	}
+	return calls
+}
+
+// claimed reports whether every claim in res succeeded (none answered 0).
+func claimed(res []rueidis.RedisResult) bool {
+	for _, r := range res {
+		if n, err := r.AsInt64(); err == nil && n == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// undoCreate takes back a Create that met a taken hash: the claims that
+// succeeded (their results are res) and the id key. It answers
+// ErrConflict, or the error that kept it from taking all back.
+func (s *Store) undoCreate(ctx context.Context, rec *sessiond.Record, claims []call, res []rueidis.RedisResult) error {
+	calls := s.unclaim(rec, claims, res)
+	calls = append(calls, call{cmd: s.c.B().Del().Key(s.k.id(rec.ID)).Build()})
+	if err := firstErr(s.run(ctx, calls...)); err != nil {
+		return wrap("create: undoing a conflict", err)
+	}
+	return sessiond.ErrConflict
+}

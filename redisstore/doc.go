@@ -1,0 +1,95 @@
+// Package redisstore is a [sessiond.Store] and [sessiond.AuditStore] on
+// Redis 6.2 or later, standalone or Cluster, through the rueidis client.
+//
+// Any number of processes may share one Redis: a change made through one
+// [sessiond.Manager] is seen by every other on its next request, and a
+// revoked session is refused at once. [NewFromURL] makes a store from a
+// URL, with a client set up to fail promptly; [New] takes a client the
+// application made.
+//
+// # Keys
+//
+// Every key starts with Config.Prefix ("sessiond:" by default):
+//
+//	t:<hex of a token hash>  string  the record's home, or a link to it
+//	i:<record id>            string  hex of the current token hash
+//	u:<user id>              set     ids of the user's records
+//	audit                    stream  audit events
+//
+// A record lives in the key of its current token hash, its home, which
+// holds a small fixed-width header (LastSeenAt, IdleExpiresAt, the
+// absolute deadline, the version, the id) followed by the record as
+// [sessiond.Record.MarshalBinary] encodes it. The key of each retired hash
+// holds a link: the id and the hash of the home. The id key leads from the
+// id to the home, for Get, Touch, Update, Delete and ListUser.
+//
+// Homing the record at its token's key is what makes the read path one
+// round trip in a Cluster too, where a script or transaction may only touch
+// keys of one slot and the slot of a record cannot be known from a token
+// hash other than by making the hash the key. So a rotation moves the
+// record: Update writes the new home, then swaps the old one into a link to
+// it with one script that checks the version (the compare-and-swap), then
+// updates the id key and the links. Every operation is a sequence of
+// scripts that each touch one key, ordered so that a lookup never finds a
+// record that is not, or no longer, stored: a link is always checked
+// against the home it leads to, whose record must list the hash, and a
+// lookup that finds a link where a home was follows it (so a sequence cut
+// short, as by a crash after the swap, is still read right, and repaired
+// by the next update). No key carries a hash tag: keys spread over all
+// masters. A prefix with a hash tag of its own ("{app}:") puts the store in
+// one slot, which works too.
+//
+// # Round trips
+//
+//	Find       1 (GET of the token key); 2 for a retired hash (the link,
+//	           then the home it leads to)
+//	Get        2 (the id key, the home)
+//	Touch      2 (the id key, a script on the home)
+//	Create     3 (SET NX of the id key; the home and links in one
+//	           pipeline; the user's set), 2 for an anonymous session
+//	Update     4 at most (the home, found by the record's own hashes; claims of new
+//	           keys; the compare-and-swap; the id key, links, user sets)
+//	Delete     3 (the id key, the home, the rest in one pipeline)
+//	ListUser   3 (the set; the id keys; the homes), whatever its size
+//	DeleteAll  1 per 1,000 keys of every master, see [Store.DeleteAll]
+//
+// A pipeline is one round trip; in a Cluster, one to each master concerned,
+// in parallel. Touch writes the two times of the header in place (SETRANGE)
+// and never the record. The Manager touches a session at most once per
+// TouchInterval, so a request costs one round trip, and now and then two
+// more.
+//
+// # Expiry
+//
+// Redis forgets records: a home expires at [sessiond.Record.ExpiresAt], and
+// Touch moves its expiry with the idle deadline, never past the absolute
+// one and only if the home still exists, so that a late touch never brings
+// back a session. Links, the id key and the user's set expire at the
+// absolute deadline: a link is only of use while its home lives, and
+// outliving it leads nowhere. The clock is the Redis server's; the Manager
+// checks every deadline with its own. Expiry times are rounded up to the
+// millisecond. The store is no [sessiond.ExpiryWatcher]: Redis expires
+// keys silently.
+//
+// ListUser drops the ids of records that are gone from the user's set on
+// its way.
+//
+// # Audit
+//
+// AppendEvent adds events to one stream, trimmed on every append to about
+// Config.AuditMaxEvents entries (1,000,000 by default) and Config.AuditRetention
+// (90 days), approximately: Redis trims whole stream nodes. QueryEvents
+// reads the stream from the newest entry back until it has the events
+// asked for, at most Config.AuditScanLimit (100,000) entries: its cost is
+// the number of entries it reads, and older matches are not found. In a
+// Cluster the stream is one key, on one master.
+//
+// # Failures
+//
+// Every call is bounded by its context and fails, so that the Manager fails
+// closed, when Redis does not answer. The client [NewFromURL] makes does
+// that by itself within about two seconds (see [IOTimeout]); a store on a
+// client passed to [New] bounds each call by Config.Timeout (two seconds)
+// as well. Nothing is cached in the process: the store reads Redis on
+// every call, and the client's client-side caching must stay off.
+package redisstore

@@ -1,0 +1,264 @@
+package redisstore
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// Timeouts of the client that [NewFromURL] makes. A connection that has
+// had no reply for PingInterval is pinged, and dropped, failing every call
+// waiting on it, if the ping has no reply within IOTimeout: a stuck server
+// fails calls within about PingInterval+IOTimeout, whatever their context.
+// A refused connection fails them at once.
+const (
+	DialTimeout  = 2 * time.Second
+	IOTimeout    = time.Second
+	PingInterval = IOTimeout / 2
+)
+
+// maxRetries is how many times the client retries a read that failed on
+// the network, a few milliseconds apart, before it reports the error. A
+// timeout is never retried.
+const maxRetries = 2
+
+// ErrBadURL is returned by [NewFromURL] for a URL it cannot use; the
+// error says why.
+var ErrBadURL = errors.New("redisstore: bad Redis URL")
+
+// NewFromURL connects to the Redis that rawURL names, checks that it
+// answers, and returns a store on it, whose [Store.Close] closes the
+// connection. The URL is one of
+//
+//	redis://[USER[:PASSWORD]@]HOST[:PORT][/DB]
+//	rediss://…                                   (the same, over TLS)
+//	redis+cluster://[USER[:PASSWORD]@]HOST1[:PORT1],HOST2[:PORT2],…
+//	rediss+cluster://…                           (the same, over TLS)
+//
+// PORT defaults to 6379 and DB to 0; a Cluster has only database 0, and
+// its hosts are where discovery starts (one is enough). The query
+// parameter prefix=… sets Config.Prefix; no other is accepted.
+//
+// The client dials within [DialTimeout], drops a connection whose replies
+// stop (see [IOTimeout]), retries a read that failed on the network at most
+// twice (a timeout never), and has client-side caching off. Because it
+// bounds every round trip itself, the store does not add Config.Timeout
+// (and the timer it costs) to its calls.
+func NewFromURL(ctx context.Context, rawURL string) (*Store, error) {
+	opt, prefix, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	c, err := rueidis.NewClient(opt)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: connecting to %s: %w", strings.Join(opt.InitAddress, ","), err)
+	}
+	if err := check(ctx, c, !opt.ForceSingleClient); err != nil {
+		c.Close()
+		return nil, err
+	}
+	s, _ := New(Config{Client: c, Prefix: prefix, Timeout: -1}) // c is not nil
+	s.own = true
+	return s, nil
+}
+
+// check pings c and, for a Cluster URL, makes sure the server is one.
+func check(ctx context.Context, c rueidis.Client, cluster bool) error {
+	if cluster && c.Mode() != rueidis.ClientModeCluster {
+		return fmt.Errorf("%w: a redis+cluster URL names a server that is not in Cluster mode", ErrBadURL)
+	}
+	if err := c.Do(ctx, c.B().Ping().Build()).Error(); err != nil {
+		return fmt.Errorf("redisstore: ping: %w", err)
+	}
+	return nil
+}
+
+// parseURL reads a URL of NewFromURL into client options and a prefix.
+func parseURL(raw string) (rueidis.ClientOption, string, error) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	tlsOn, cluster, known := schemeOf(scheme)
+	if !ok || !known {
+		return rueidis.ClientOption{}, "", badURL("the scheme must be redis, rediss, redis+cluster or rediss+cluster")
+	}
+	hosts, u, err := splitURL(rest)
+	if err != nil {
+		return rueidis.ClientOption{}, "", err
+	}
+	opt := clientOptions(cluster)
+	if opt.InitAddress, err = addresses(hosts, cluster); err != nil {
+		return opt, "", err
+	}
+	if opt.SelectDB, err = database(u.Path, cluster); err != nil {
+		return opt, "", err
+	}
+	if u.User != nil {
+		opt.Username = u.User.Username()
+		opt.Password, _ = u.User.Password()
+	}
+	if tlsOn {
+		opt.TLSConfig = tlsConfig(opt.InitAddress, cluster)
+	}
+	prefix, err := query(u)
+	return opt, prefix, err
+}
+
+// schemeOf tells what a URL scheme asks for.
+func schemeOf(scheme string) (tlsOn, cluster, known bool) {
+	switch strings.ToLower(scheme) {
+	case "redis":
+		return false, false, true
+	case "rediss":
+		return true, false, true
+	case "redis+cluster":
+		return false, true, true
+	case "rediss+cluster":
+		return true, true, true
+	}
+	return false, false, false
+}
+
+// splitURL splits what follows "scheme://" into its host list and the rest,
+// parsed: net/url does not take a list of hosts.
+func splitURL(rest string) (hosts string, u *url.URL, err error) {
+	authority, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, tail = rest[:i], rest[i:]
+	}
+	userinfo, hosts := "", authority
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		userinfo, hosts = authority[:i+1], authority[i+1:]
+	}
+	u, err = url.Parse("redis://" + userinfo + "host" + tail)
+	if err != nil {
+		return "", nil, badURL("cannot parse the user, path or query")
+	}
+	if u.Fragment != "" {
+		return "", nil, badURL("a fragment (#…) is not allowed")
+	}
+	return hosts, u, nil
+}
+
+// addresses checks the comma-separated host list and gives each host a
+// port.
+func addresses(hosts string, cluster bool) ([]string, error) {
+	list := strings.Split(hosts, ",")
+	if !cluster && len(list) > 1 {
+		return nil, badURL("a list of hosts needs redis+cluster:// or rediss+cluster://")
+	}
+	addrs := make([]string, len(list))
+	for i, h := range list {
+		a, err := address(h)
+		if err != nil {
+			return nil, err
+		}
+		addrs[i] = a
+	}
+	return addrs, nil
+}
+
+// address checks one HOST[:PORT] and returns it as HOST:PORT.
+func address(h string) (string, error) {
+	host, port, err := net.SplitHostPort(h)
+	if err != nil {
+		host, port = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"), "6379"
+	}
+	if !validHost(host) {
+		return "", badURL(fmt.Sprintf("bad host %q", h))
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", badURL(fmt.Sprintf("bad port in %q", h))
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// validHost reports whether host is an IPv6 address or made of the
+// characters of host names and IPv4 addresses.
+func validHost(host string) bool {
+	if strings.Contains(host, ":") {
+		_, err := netip.ParseAddr(host)
+		return err == nil
+	}
+	ok := func(r rune) bool {
+		return r == '.' || r == '-' || r == '_' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return host != "" && !strings.ContainsFunc(host, func(r rune) bool { return !ok(r) })
+}
+
+// database reads the /DB path.
+func database(path string, cluster bool) (int, error) {
+	p := strings.TrimPrefix(path, "/")
+	if p == "" {
+		return 0, nil
+	}
+	db, err := strconv.Atoi(p)
+	if err != nil || db < 0 || strconv.Itoa(db) != p {
+		return 0, badURL(fmt.Sprintf("the path must be a database number, not %q", path))
+	}
+	if cluster && db != 0 {
+		return 0, badURL("Redis Cluster has only database 0")
+	}
+	return db, nil
+}
+
+// query reads the query parameters: only prefix, once.
+func query(u *url.URL) (string, error) {
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "", badURL("cannot parse the query")
+	}
+	for k, v := range q {
+		if k != "prefix" || len(v) != 1 || v[0] == "" {
+			return "", badURL(fmt.Sprintf("unsupported query parameter %q (only one non-empty prefix is)", k))
+		}
+	}
+	return q.Get("prefix"), nil
+}
+
+// clientOptions are the options NewFromURL sets on every client.
+func clientOptions(cluster bool) rueidis.ClientOption {
+	return rueidis.ClientOption{
+		Dialer:            net.Dialer{Timeout: DialTimeout, KeepAlive: IOTimeout / 2},
+		ConnWriteTimeout:  IOTimeout,
+		DisableCache:      true, // a cached read could serve a revoked session
+		ForceSingleClient: !cluster,
+		RetryDelay: func(attempts int, _ rueidis.Completed, err error) time.Duration {
+			if attempts >= maxRetries || isTimeout(err) {
+				return -1 // fail, and so fail closed, promptly
+			}
+			return time.Duration(attempts+1) * 5 * time.Millisecond
+		},
+	}
+}
+
+// tlsConfig verifies the server's name: the one host of a standalone URL;
+// for a Cluster, each node's own host, as it is dialled.
+func tlsConfig(addrs []string, cluster bool) *tls.Config {
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if !cluster {
+		c.ServerName, _, _ = net.SplitHostPort(addrs[0])
+	}
+	return c
+}
+
+// badURL is an ErrBadURL that says why.
+func badURL(why string) error {
+	return fmt.Errorf("%w: %s", ErrBadURL, why)
+}
+
+// isTimeout reports whether err is a timeout, after which a retry would
+// only wait as long again.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout())
+}

@@ -1,0 +1,91 @@
+package redisstore
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sessiond/sessiond"
+)
+
+// TestValueLayout checks the positions that the Lua scripts read (1-based,
+// inclusive) against the layout the Go code writes.
+func TestValueLayout(t *testing.T) {
+	tests := []struct {
+		name     string
+		lua, off int // the script's first position, the Go offset
+	}{
+		{"seen", 2, offSeen},
+		{"idle", 18, offIdle},
+		{"abs", 34, offAbs},
+		{"ver", 50, offVer},
+		{"idlen", 70, offIDLen},
+		{"id", 75, homeHeader},
+		{"link id", 66, 1 + hashWidth},
+	}
+	for _, tc := range tests {
+		if tc.lua != tc.off+1 {
+			t.Errorf("%s: got Lua position %d, want %d", tc.name, tc.lua, tc.off+1)
+		}
+	}
+	if !strings.Contains(parse, "v:sub(70, 74)") || !strings.Contains(parse, "v:sub(75, 74 + n)") || !strings.Contains(parse, "v:sub(66)") {
+		t.Error("parse no longer reads the positions this test checks")
+	}
+}
+
+// record returns a record of id with the given times.
+func record(id string, seen, idle, abs time.Time) *sessiond.Record {
+	return &sessiond.Record{ID: id, TokenHash: sessiond.Hash{1}, LastSeenAt: seen, IdleExpiresAt: idle, AbsoluteExpiresAt: abs, Version: 42}
+}
+
+// TestHomeValue round-trips homes through homeValue and parseValue, and
+// checks what homeValue refuses.
+func TestHomeValue(t *testing.T) {
+	now := time.Date(2026, 3, 1, 9, 0, 0, 123456000, time.UTC)
+	tests := []struct {
+		name    string
+		rec     *sessiond.Record
+		wantErr error
+	}{
+		{"Typical", record("s1", now, now.Add(time.Hour), now.Add(12*time.Hour)), nil},
+		{"ZeroTimes", record("s2", time.Time{}, time.Time{}, time.Time{}), nil},
+		{"Before1970", record("s3", time.Unix(-1, 0), now, now), errTimeRange},
+		{"After2286", record("s4", now, time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), now), errTimeRange},
+		{"LongID", record(strings.Repeat("x", maxID+1), now, now, now), errIDLength},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := encode(tc.rec)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("encode: got error %v, want %v", err, tc.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			home := parseValue("h", v)
+			got, err := home.record(tc.rec.ID)
+			if err != nil || !home.home || !home.isVersion(42) {
+				t.Fatalf("parse: got (home %t, version %q, %v), want a home at version 42", home.home, home.ver, err)
+			}
+			if !got.LastSeenAt.Equal(tc.rec.LastSeenAt) || !got.IdleExpiresAt.Equal(tc.rec.IdleExpiresAt) {
+				t.Errorf("times: got %v, %v, want %v, %v", got.LastSeenAt, got.IdleExpiresAt, tc.rec.LastSeenAt, tc.rec.IdleExpiresAt)
+			}
+		})
+	}
+}
+
+// FuzzParseValue checks that parseValue never panics on what a token key
+// might hold, and that a home it accepts decodes or fails cleanly.
+func FuzzParseValue(f *testing.F) {
+	v, _ := encode(record("s1", time.Now(), time.Now(), time.Now()))
+	f.Add(v)
+	f.Add("L" + strings.Repeat("a", hashWidth) + "s1")
+	f.Add("H")
+	f.Fuzz(func(t *testing.T, v string) {
+		tk := parseValue("h", v)
+		if tk.home {
+			tk.record(tk.id) // must not panic
+		}
+	})
+}
