@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxUserAgent bounds the User-Agent kept with a session.
@@ -80,10 +81,18 @@ func isTrusted(ip string, trusted []netip.Prefix) bool {
 	return false
 }
 
-// clip shortens s to at most n bytes.
+// clip shortens s to at most n bytes, never inside a UTF-8 character, and
+// drops bytes that are not UTF-8: every store can keep the result as text.
 func clip(s string, n int) string {
 	if len(s) > n {
-		return s[:n]
+		s = s[:n]
+		for n > 0 && !utf8.RuneStart(s[n-1]) {
+			n--
+		}
+		if n > 0 && !utf8.FullRuneInString(s[n-1:]) {
+			n--
+		}
+		s = s[:n]
 	}
-	return s
+	return strings.ToValidUTF8(s, "")
 }

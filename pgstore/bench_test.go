@@ -79,12 +79,14 @@ func BenchmarkFind(b *testing.B) {
 	}
 }
 
-// BenchmarkFindParallel measures Find from every processor at once, over
-// the pool's connections.
+// BenchmarkFindParallel measures Find from four goroutines a processor at
+// once, over the pool's connections.
 func BenchmarkFindParallel(b *testing.B) {
 	s, recs := benchStore(b, benchRecords)
 	ctx := b.Context()
+	b.SetParallelism(4)
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
@@ -172,9 +174,10 @@ func BenchmarkHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	sql := "SELECT rec FROM " + pgx.Identifier{s.Schema(), "sessions"}.Sanitize() + " WHERE id = $1"
+	p := testPool(b)
 	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var raw []byte
-		if err := testPool(b).QueryRow(r.Context(), sql, recs[0].ID).Scan(&raw); err != nil {
+		if err := p.QueryRow(r.Context(), sql, recs[0].ID).Scan(&raw); err != nil {
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return
 		}
@@ -198,6 +201,7 @@ func benchHTTP(b *testing.B, h http.Handler, tok string) {
 	client := &http.Client{Transport: tr}
 	b.SetParallelism(16)
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		req, _ := http.NewRequest("GET", srv.URL, nil)
 		req.Header.Set("Cookie", sessiond.DefaultCookieName+"="+tok)

@@ -42,8 +42,10 @@ type Config struct {
 	AuditMaxEvents int
 	// Timeout bounds every call to the database, whatever the caller's
 	// context, so that a server that stops answering fails requests
-	// instead of hanging them. Negative means only the caller's context
-	// bounds a call. Default 5 seconds.
+	// instead of hanging them: a call fails with context.DeadlineExceeded
+	// between Timeout and Timeout plus a tenth after it started (calls
+	// share deadlines, which is cheaper than a timer each). Negative means
+	// only the caller's context bounds a call. Default 5 seconds.
 	Timeout time.Duration
 	// Now returns the current time, by which the janitor and Touch decide
 	// what has expired. Default time.Now.

@@ -71,6 +71,9 @@
 //     revoking everything after a breach cannot outlast [Config.Timeout].
 //     It needs the TRUNCATE privilege, which the schema's owner has.
 //   - AppendEvent and QueryEvents are one statement each.
+//   - Sweep is one DELETE per batch of expired sessions, then one per batch
+//     of each audit retention rule: two round trips when there is nothing
+//     to remove, with the defaults.
 //
 // A request through the [sessiond.Manager]'s middleware thus costs one
 // round trip, plus one for the touch at most once per
@@ -105,11 +108,22 @@
 // # Failure
 //
 // Every call is bounded by its context and by [Config.Timeout] (5 seconds
-// by default), so that a server that stops answering fails calls rather
-// than hanging them. A call that cannot reach the server returns an
-// error, never "not found", and the Manager then refuses the request
-// (503 from its middleware): the store fails closed. Nothing needs to be
-// restarted when the server comes back: the pool replaces broken
-// connections and the next call succeeds. A failed sweep is logged to
-// [Config.Logger] and tried again at the next interval.
+// by default, give or take a tenth), so that a server that stops
+// answering fails calls rather than hanging them: the Manager's middleware
+// passes the request's context, which has no deadline of its own.
+//
+// A call that cannot reach the server, or reads a stored record that does
+// not decode, returns an error, never "not found", and the Manager then
+// refuses the request (503 from its middleware): the store fails closed.
+// Nothing needs to be restarted when the server comes back: the pool
+// replaces broken connections and the next call succeeds.
+//
+// A failed sweep is logged to [Config.Logger] and tried again at the next
+// interval. A swept record that does not decode is removed all the same,
+// logged, and reported to no callback.
+//
+// Audit events keep a client's text (its User-Agent) even when it is not
+// valid UTF-8 or holds NUL bytes, which PostgreSQL's text refuses: the bad
+// bytes become U+FFFD, so that no client can keep its actions out of the
+// log by sending them.
 package pgstore

@@ -98,8 +98,9 @@ var storeCalls = []struct {
 }
 
 // wantEveryCallFails calls every store method at once, each with ctx, and
-// checks that each returns an error within prompt.
-func wantEveryCallFails(t *testing.T, ctx context.Context, s *pgstore.Store) {
+// checks that each returns an error within prompt, one matching want if
+// want is not nil.
+func wantEveryCallFails(t *testing.T, ctx context.Context, s *pgstore.Store, want error) {
 	t.Helper()
 	var wg sync.WaitGroup
 	for _, c := range storeCalls {
@@ -108,6 +109,9 @@ func wantEveryCallFails(t *testing.T, ctx context.Context, s *pgstore.Store) {
 			err := c.call(ctx, s)
 			if took := time.Since(start); err == nil || took > prompt {
 				t.Errorf("%s with the server down: got error %v after %v, want an error within %v", c.name, err, took, prompt)
+			}
+			if want != nil && !errors.Is(err, want) {
+				t.Errorf("%s with the server down: got error %v, want one matching %v", c.name, err, want)
 			}
 		})
 	}
@@ -160,7 +164,7 @@ func TestFailClosedServerStopped(t *testing.T) {
 	o.srv.stop(t)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // far longer than prompt
 	defer cancel()
-	wantEveryCallFails(t, ctx, o.store)
+	wantEveryCallFails(t, ctx, o.store, nil)
 	o.wantRefused(t)
 	o.srv.start(t)
 	o.wantRecovered(t)
@@ -174,14 +178,14 @@ func TestFailClosedServerHung(t *testing.T) {
 	o := newOutage(t, pgstore.Config{Timeout: time.Second})
 	o.srv.freeze(t)
 	t.Run("StoreTimeout", func(t *testing.T) {
-		wantEveryCallFails(t, context.Background(), o.store)
+		wantEveryCallFails(t, context.Background(), o.store, context.DeadlineExceeded)
 	})
 	t.Run("CallerDeadline", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 		defer cancel()
 		start := time.Now()
 		_, _, err := o.store.Find(ctx, sessiond.Hash{})
-		if took := time.Since(start); err == nil || took > time.Second/2 {
+		if took := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || took > time.Second/2 {
 			t.Errorf("Find with a 200ms deadline: got error %v after %v, want an error within 500ms", err, took)
 		}
 	})

@@ -215,6 +215,7 @@ func (srv *pgServer) freeze(t *testing.T) {
 	t.Helper()
 	pm := srv.cmd.Process.Pid
 	srv.frozen = append([]int{pm}, childrenOf(pm)...)
+	t.Cleanup(srv.thaw) // before the pool, made earlier, is closed
 	for _, pid := range srv.frozen {
 		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 			t.Fatalf("freezing pid %d: %v", pid, err)
