@@ -1,6 +1,7 @@
 package boltstore_test
 
 import (
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,29 +12,11 @@ import (
 	"github.com/sessiond/sessiond/storetest"
 )
 
-// clock is a fake clock that moves only when told to.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
-// newClock returns a clock that starts at the real time, to the
-// microsecond.
-func newClock() *clock { return &clock{now: time.Now().Truncate(time.Microsecond)} }
-
-// Now returns the clock's time.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock returns a clock for one test.
+func newClock() *clock { return fakeclock.New(time.Now().Truncate(time.Microsecond)) }
 
 // dbPath returns the path of a new database file under t's temporary
 // directory.

@@ -3,11 +3,11 @@ package csrf_test
 import (
 	"bytes"
 	"context"
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,27 +20,11 @@ var testKey = bytes.Repeat([]byte("k"), 32)
 // site is the origin every test request is made to.
 const site = "https://app.example"
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock returns a clock for one test.
+func newClock() *clock { return fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) }
 
 // sessionKey carries a test request's session id, standing in for the
 // session middleware.

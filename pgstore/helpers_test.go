@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"os"
 	"strings"
 	"sync"
@@ -101,27 +102,8 @@ func dropSchema(tb testing.TB, p *pgxpool.Pool, schema string) {
 	}
 }
 
-// clock is a fake clock that moves only when told to.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
-// newClock returns a clock that starts at the real time.
-func newClock() *clock {
-	return &clock{now: time.Now()}
-}
-
-// Now returns the clock's time.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock returns a clock for one test.
+func newClock() *clock { return fakeclock.New(time.Now()) }

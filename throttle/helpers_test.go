@@ -1,37 +1,21 @@
 package throttle_test
 
 import (
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sessiond/sessiond/throttle"
 )
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock returns a clock for one test.
+func newClock() *clock { return fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) }
 
 // newThrottle returns a Throttle for cfg on a fake clock.
 func newThrottle(cfg throttle.Config) (*throttle.Throttle, *clock) {

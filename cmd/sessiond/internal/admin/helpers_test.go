@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"io"
 	"log/slog"
 	"net/http"
@@ -32,23 +33,8 @@ const (
 	opPassword = "operator password"
 )
 
-// clock is a fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
 // fakeOperators is an Operators with plain passwords.
 type fakeOperators struct {
@@ -162,18 +148,18 @@ type env struct {
 // newEnv starts the UI; edit changes its configuration.
 func newEnv(t *testing.T, edit ...func(*Config)) *env {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	store := &failingStore{Store: memstore.New(memstore.Config{Now: clk.now})}
+	clk := fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	store := &failingStore{Store: memstore.New(memstore.Config{Now: clk.Now})}
 	t.Cleanup(func() { store.Close() })
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app, err := sessiond.New(store, sessiond.Config{
-		Now: clk.now, Auditor: sessiond.StoreAuditor{Store: store, Next: sessiond.SlogAuditor{Logger: quiet}},
+		Now: clk.Now, Auditor: sessiond.StoreAuditor{Store: store, Next: sessiond.SlogAuditor{Logger: quiet}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ops := &fakeOperators{users: map[string]string{opName: opPassword, "other": "other operator password"}}
-	cfg := Config{Manager: app, Audit: store, Operators: ops, Now: clk.now, Log: quiet}
+	cfg := Config{Manager: app, Audit: store, Operators: ops, Now: clk.Now, Log: quiet}
 	for _, f := range edit {
 		f(&cfg)
 	}

@@ -89,7 +89,7 @@ func TestLogin_Throttle_R55(t *testing.T) {
 	if b.cookie(CookieName) != "" {
 		t.Fatal("a throttled attempt signed in")
 	}
-	e.clock.advance(2 * time.Second)
+	e.clock.Advance(2 * time.Second)
 	resp, _ = b.post("/admin/login", url.Values{"username": {opName}, "password": {opPassword}})
 	wantRedirect(t, resp, "/admin/")
 }
@@ -185,11 +185,11 @@ func TestLogout_R28_R30(t *testing.T) {
 func TestOperatorSession_IdleTimeout_R35(t *testing.T) {
 	e := newEnv(t)
 	b := e.operator()
-	e.clock.advance(14 * time.Minute)
+	e.clock.Advance(14 * time.Minute)
 	if resp, _ := b.get("/admin/"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("after 14 minutes: got %d, want 200", resp.StatusCode)
 	}
-	e.clock.advance(DefaultIdleTimeout + time.Second)
+	e.clock.Advance(DefaultIdleTimeout + time.Second)
 	resp, _ := b.get("/admin/")
 	wantRedirect(t, resp, "/admin/login")
 }
@@ -198,12 +198,12 @@ func TestOperatorSession_AbsoluteTimeout_R36(t *testing.T) {
 	e := newEnv(t)
 	b := e.operator()
 	for elapsed := time.Duration(0); elapsed < DefaultAbsoluteTimeout-10*time.Minute; elapsed += 10 * time.Minute {
-		e.clock.advance(10 * time.Minute)
+		e.clock.Advance(10 * time.Minute)
 		if resp, _ := b.get("/admin/"); resp.StatusCode != http.StatusOK {
 			t.Fatalf("after %v of activity: got %d, want 200", elapsed, resp.StatusCode)
 		}
 	}
-	e.clock.advance(11 * time.Minute)
+	e.clock.Advance(11 * time.Minute)
 	resp, _ := b.get("/admin/")
 	wantRedirect(t, resp, "/admin/login")
 }

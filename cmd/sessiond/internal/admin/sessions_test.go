@@ -17,10 +17,10 @@ import (
 func TestSessionsPage_R34(t *testing.T) {
 	e := newEnv(t)
 	first := e.login("alice", "203.0.113.5", firefoxWindows)
-	e.clock.advance(3 * time.Minute)
+	e.clock.Advance(3 * time.Minute)
 	second := e.login("alice", "198.51.100.7", safariIPhone)
 	e.login("bob", "192.0.2.1", firefoxWindows)
-	e.clock.advance(2 * time.Minute)
+	e.clock.Advance(2 * time.Minute)
 	b := e.operator()
 	resp, body := b.get("/admin/?user_id=alice")
 	if resp.StatusCode != http.StatusOK {

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,23 +15,8 @@ import (
 	"github.com/sessiond/sessiond/memstore"
 )
 
-// clock is a fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
 // nopAuditor drops events.
 type nopAuditor struct{}
@@ -47,10 +32,10 @@ type testAPI struct {
 
 func newTestAPI(t *testing.T) *testAPI {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	store := memstore.New(memstore.Config{Now: clk.now})
+	clk := fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	store := memstore.New(memstore.Config{Now: clk.Now})
 	t.Cleanup(func() { store.Close() })
-	m, err := sessiond.New(store, sessiond.Config{Now: clk.now, Auditor: sessiond.StoreAuditor{Store: store, Next: nopAuditor{}}})
+	m, err := sessiond.New(store, sessiond.Config{Now: clk.Now, Auditor: sessiond.StoreAuditor{Store: store, Next: nopAuditor{}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,14 +121,14 @@ func TestAPI_Lifecycle(t *testing.T) {
 		t.Errorf("old token inside grace = %d %v", code, out)
 	}
 
-	a.clock.advance(time.Minute)
+	a.clock.Advance(time.Minute)
 	code, out = a.call(t, "POST", "/v1/sessions/reauth", map[string]any{"token": newTok, "auth_methods": []string{"pwd", "totp"}})
 	reTok, _ := out["token"].(string)
 	if code != 200 || reTok == "" {
 		t.Fatalf("reauth = %d %v", code, out)
 	}
-	if at := out["session"].(map[string]any)["auth_time"]; at != a.clock.now().Format(time.RFC3339) {
-		t.Errorf("auth_time after reauth = %v, want %v", at, a.clock.now().Format(time.RFC3339))
+	if at := out["session"].(map[string]any)["auth_time"]; at != a.clock.Now().Format(time.RFC3339) {
+		t.Errorf("auth_time after reauth = %v, want %v", at, a.clock.Now().Format(time.RFC3339))
 	}
 
 	if code, _ := a.call(t, "POST", "/v1/sessions/revoke", map[string]any{"token": reTok}); code != http.StatusNoContent {
@@ -158,7 +143,7 @@ func TestAPI_Lifecycle(t *testing.T) {
 func TestAPI_PeriodicRotationAnswersNewToken(t *testing.T) {
 	a := newTestAPI(t)
 	tok, _ := a.login(t, "alice")
-	a.clock.advance(sessiond.DefaultRotateEvery)
+	a.clock.Advance(sessiond.DefaultRotateEvery)
 	_, out := a.call(t, "POST", "/v1/sessions/validate", map[string]any{"token": tok})
 	newTok, _ := out["token"].(string)
 	if newTok == "" || newTok == tok {
@@ -174,7 +159,7 @@ func TestAPI_InvalidTokensLookAlike_R49(t *testing.T) {
 	expired, _ := a.login(t, "alice")
 	revoked, _ := a.login(t, "bob")
 	a.call(t, "POST", "/v1/sessions/revoke", map[string]any{"token": revoked})
-	a.clock.advance(sessiond.DefaultIdleTimeout)
+	a.clock.Advance(sessiond.DefaultIdleTimeout)
 	for name, tok := range map[string]string{
 		"expired": expired, "revoked": revoked, "unknown": strings.Repeat("A", 43),
 		"malformed": "<script>", "empty": "", "huge": strings.Repeat("x", 100000),

@@ -26,13 +26,7 @@ func (a *api) validate(w http.ResponseWriter, r *http.Request) {
 
 // rotate replaces the token: 200 {token, session}. auth_time is kept.
 func (a *api) rotate(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		Token *string `json:"token"`
-	}
-	if !decode(w, r, &b) {
-		return
-	}
-	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	s := a.loadTokenOnly(w, r)
 	if s == nil {
 		return
 	}
@@ -110,13 +104,7 @@ func (a *api) reauth(w http.ResponseWriter, r *http.Request) {
 
 // revoke ends the session of a token (logout): 204.
 func (a *api) revoke(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		Token *string `json:"token"`
-	}
-	if !decode(w, r, &b) {
-		return
-	}
-	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	s := a.loadTokenOnly(w, r)
 	if s == nil {
 		return
 	}
@@ -126,4 +114,17 @@ func (a *api) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// loadTokenOnly reads a body of just {"token"} and loads its session,
+// answering a refusal itself (nil).
+func (a *api) loadTokenOnly(w http.ResponseWriter, r *http.Request) *sessiond.Session {
+	var b struct {
+		Token *string `json:"token"`
+	}
+	if !decode(w, r, &b) {
+		return nil
+	}
+	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	return s
 }

@@ -100,7 +100,7 @@ func TestCookies_NotPersistentByDefault_R19(t *testing.T) {
 	if age, has := maxAge(t, line); has {
 		t.Errorf("session cookie without remember: Max-Age %v, want none: %q", age, line)
 	}
-	s.clock.advance(20 * time.Minute) // past RotateEvery: the next request rotates
+	s.clock.Advance(20 * time.Minute) // past RotateEvery: the next request rotates
 	r = b.get("/account")
 	line = r.setCookie(sessionCookie)
 	if line == "" {
@@ -115,13 +115,13 @@ func TestCookies_RememberEndsByAbsoluteDeadline_R19(t *testing.T) {
 	s := newTestSite(t)
 	s.browser().signup("alice")
 	b := s.browser()
-	loginAt := s.clock.now()
+	loginAt := s.clock.Now()
 	deadline := loginAt.Add(sessiond.DefaultAbsoluteTimeout)
 	checkAge := func(what string, r *reply) {
 		t.Helper()
 		line := r.setCookie(sessionCookie)
 		age, has := maxAge(t, line)
-		left := deadline.Sub(s.clock.now())
+		left := deadline.Sub(s.clock.Now())
 		if !has || age <= 0 || age > left {
 			t.Errorf("%s: Max-Age %v, want one in (0, %v]: %q", what, age, left, line)
 		}
@@ -131,10 +131,10 @@ func TestCookies_RememberEndsByAbsoluteDeadline_R19(t *testing.T) {
 	checkAge("login", r)
 
 	b.stayActive(3 * time.Hour)
-	s.clock.advance(16 * time.Minute)
+	s.clock.Advance(16 * time.Minute)
 	checkAge("periodic rotation", b.get("/account"))
 
-	s.clock.advance(14 * time.Minute)
+	s.clock.Advance(14 * time.Minute)
 	r = b.reauth("/account/password", "")
 	wantRedirect(t, "reauth", r, "/account/password")
 	checkAge("re-authentication", r)
@@ -148,8 +148,8 @@ func TestCookies_RememberEndsByAbsoluteDeadline_R19(t *testing.T) {
 // minutes, so that the session never reaches its idle timeout.
 func (b *browser) stayActive(d time.Duration) {
 	b.t.Helper()
-	for end := b.site.clock.now().Add(d); b.site.clock.now().Before(end); {
-		b.site.clock.advance(min(20*time.Minute, end.Sub(b.site.clock.now())))
+	for end := b.site.clock.Now().Add(d); b.site.clock.Now().Before(end); {
+		b.site.clock.Advance(min(20*time.Minute, end.Sub(b.site.clock.Now())))
 		wantStatus(b.t, "keeping the session active", b.get("/account"), http.StatusOK)
 	}
 }

@@ -73,7 +73,7 @@ func TestDevices_List_R34(t *testing.T) {
 	s := newTestSite(t)
 	a := s.browser()
 	a.signup("alice")
-	s.clock.advance(5 * time.Minute)
+	s.clock.Advance(5 * time.Minute)
 	b := s.browser()
 	b.ua = firefoxUA
 	b.mustLogin("alice")
@@ -120,7 +120,7 @@ func TestDevices_RevokeOneNeedsFreshLogin_R34(t *testing.T) {
 	b.mustLogin("alice")
 	bob := s.browser()
 	bob.signup("bob")
-	s.clock.advance(11 * time.Minute) // past ReauthMaxAge
+	s.clock.Advance(11 * time.Minute) // past ReauthMaxAge
 
 	target := a.devices().others()[0]
 	r := a.submit("/account/sessions", "/account/sessions/revoke", url.Values{"session_id": {target}})
@@ -170,7 +170,7 @@ func TestDevices_RevokeOthersNeedsFreshLogin_R34(t *testing.T) {
 	for _, o := range others {
 		o.mustLogin("alice")
 	}
-	s.clock.advance(11 * time.Minute)
+	s.clock.Advance(11 * time.Minute)
 	r := a.submit("/account/sessions", "/account/sessions/revoke-others", nil)
 	wantRedirect(t, "stale revoke-others", r, "/reauth?next=%2Faccount%2Fsessions")
 	wantRedirect(t, "reauth", a.reauth("/account/sessions", ""), "/account/sessions")

@@ -26,7 +26,7 @@ func wholeTour(t *testing.T, s *testSite) {
 	s.nextStep()
 	wantRedirect(t, "second browser, second step", b.secondStep(s.code(secret)), "/account")
 	b.me()
-	s.clock.advance(11 * time.Minute)
+	s.clock.Advance(11 * time.Minute)
 	a.submit("/account/sessions", "/account/sessions/revoke", url.Values{"session_id": {a.devices().others()[0]}})
 	s.nextStep()
 	wantRedirect(t, "reauth", a.reauth("/account/sessions", s.code(secret)), "/account/sessions")

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"html"
 	"io"
 	"net/http"
@@ -38,24 +39,8 @@ const (
 // sessionCookie is the site's session cookie.
 const sessionCookie = sessiond.DefaultCookieName
 
-// clock is a fake clock shared by the manager, the store, the throttle and
-// TOTP.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
 // nopAuditor drops events after the store has kept them.
 type nopAuditor struct{}
@@ -91,10 +76,10 @@ type testSite struct {
 // newTestSite starts a site; change adjusts the manager's configuration.
 func newTestSite(t *testing.T, change ...func(*sessiond.Config)) *testSite {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	store := memstore.New(memstore.Config{Now: clk.now})
+	clk := fakeclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	store := memstore.New(memstore.Config{Now: clk.Now})
 	t.Cleanup(func() { store.Close() })
-	cfg := sessiond.Config{Now: clk.now, Auditor: sessiond.StoreAuditor{Store: store, Next: nopAuditor{}}}
+	cfg := sessiond.Config{Now: clk.Now, Auditor: sessiond.StoreAuditor{Store: store, Next: nopAuditor{}}}
 	for _, c := range change {
 		c(&cfg)
 	}
@@ -106,7 +91,7 @@ func newTestSite(t *testing.T, change ...func(*sessiond.Config)) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := New(Config{Manager: m, Users: users, ReauthMaxAge: 10 * time.Minute, IdleTimeout: sessiond.DefaultIdleTimeout, Passwords: cheapParams, Now: clk.now})
+	site := New(Config{Manager: m, Users: users, ReauthMaxAge: 10 * time.Minute, IdleTimeout: sessiond.DefaultIdleTimeout, Passwords: cheapParams, Now: clk.Now})
 	srv := httptest.NewTLSServer(secheaders.New(secheaders.Config{}).Handler(site))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
@@ -397,7 +382,7 @@ func (b *browser) enrolTOTP() string {
 // code is the TOTP code of secret at the fake clock's time.
 func (s *testSite) code(secret string) string {
 	s.t.Helper()
-	c, err := totp.GenerateCode(secret, s.clock.now())
+	c, err := totp.GenerateCode(secret, s.clock.Now())
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -407,8 +392,8 @@ func (s *testSite) code(secret string) string {
 // nextStep moves the clock to the start of the next TOTP period, so that a
 // fresh code is due.
 func (s *testSite) nextStep() {
-	now := s.clock.now()
-	s.clock.advance(time.Duration(totpPeriod-now.Unix()%totpPeriod) * time.Second)
+	now := s.clock.Now()
+	s.clock.Advance(time.Duration(totpPeriod-now.Unix()%totpPeriod) * time.Second)
 }
 
 // eventQuery selects the audit events of one type.

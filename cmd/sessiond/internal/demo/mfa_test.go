@@ -131,7 +131,7 @@ func TestMFA_CodeReplay(t *testing.T) {
 	if code, _ := b.me(); code != http.StatusUnauthorized {
 		t.Fatalf("a replayed code signed in: /api/me = %d", code)
 	}
-	s.clock.advance(10 * time.Second)
+	s.clock.Advance(10 * time.Second)
 	wantStatus(t, "the same code later in its period", b.secondStep(code), http.StatusUnauthorized)
 	s.nextStep()
 	wantRedirect(t, "the next code", b.secondStep(s.code(secret)), "/account")
@@ -172,7 +172,7 @@ func TestMFA_ReauthNeedsCode_R27(t *testing.T) {
 	b := s.browser()
 	wantRedirect(t, "password step", b.login("alice", testPassword), "/login/mfa")
 	wantRedirect(t, "second step", b.secondStep(s.code(secret)), "/account")
-	s.clock.advance(11 * time.Minute)
+	s.clock.Advance(11 * time.Minute)
 	page := b.get("/reauth?next=/account/password")
 	if !strings.Contains(page.body, `name="code"`) {
 		t.Errorf("re-authentication page of a two-step user asks no code")

@@ -28,7 +28,7 @@ func checkRotated(t *testing.T, s *testSite, b *browser, r *reply, old string) {
 	if strings.Contains(strings.Join(inGrace.Header.Values("Set-Cookie"), "\n"), c.Value) {
 		t.Errorf("a request with the old token was handed the new one")
 	}
-	s.clock.advance(sessiond.DefaultRotationGrace + time.Second)
+	s.clock.Advance(sessiond.DefaultRotationGrace + time.Second)
 	if code, _ := b.me(); code != http.StatusOK {
 		t.Errorf("new token after the grace window: /api/me = %d, want 200", code)
 	}
@@ -49,7 +49,7 @@ func TestReauth_NewToken_R23(t *testing.T) {
 	s := newTestSite(t)
 	b := s.browser()
 	b.signup("alice")
-	s.clock.advance(11 * time.Minute)
+	s.clock.Advance(11 * time.Minute)
 	wantRedirect(t, "stale settings page", b.get("/account/password"), "/reauth?next=%2Faccount%2Fpassword")
 
 	old := b.session()

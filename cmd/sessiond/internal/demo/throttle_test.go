@@ -45,7 +45,7 @@ func TestLogin_Backoff_R55(t *testing.T) {
 		wantRefused(t, "more refused attempts", attempt("wrong password"))
 	}
 	// Had the refused attempts counted, the wait would now be 2^4 s.
-	s.clock.advance(throttle.DefaultBaseDelay + 500*time.Millisecond)
+	s.clock.Advance(throttle.DefaultBaseDelay + 500*time.Millisecond)
 	wantRedirect(t, "right password after the wait", attempt(testPassword), "/account")
 }
 
@@ -77,7 +77,7 @@ func TestLogin_AccountCapSparesKnownBrowser_R55(t *testing.T) {
 	if owner.cookieValue(throttle.DeviceCookieName) == "" {
 		t.Fatal("a successful login set no device cookie")
 	}
-	s.clock.advance(31 * time.Minute) // the owner's session idles out; the device cookie stays
+	s.clock.Advance(31 * time.Minute) // the owner's session idles out; the device cookie stays
 
 	// 100 failures from 20 addresses, 5 each: none of them is backed off.
 	for i := range throttle.DefaultAccountLimit / throttle.DefaultFreeFailures {
@@ -98,7 +98,7 @@ func TestLogin_AccountCapSparesKnownBrowser_R55(t *testing.T) {
 		return newcomer.login("bob", testPassword)
 	}(), "/account")
 
-	s.clock.advance(throttle.DefaultAccountWindow + throttle.DefaultAccountWindow/10 + time.Minute)
+	s.clock.Advance(throttle.DefaultAccountWindow + throttle.DefaultAccountWindow/10 + time.Minute)
 	fresh := s.browser()
 	fresh.ip = "203.0.113.8"
 	wantRedirect(t, "a new browser after the window", fresh.login("alice", testPassword), "/account")
@@ -142,7 +142,7 @@ func TestMFA_WrongCodesThrottled_R55(t *testing.T) {
 	if !strings.Contains(r.body, tooMany) || !strings.Contains(r.body, `action="/login/mfa"`) {
 		t.Errorf("refused code: want the second-step page with the generic message")
 	}
-	s.clock.advance(throttle.DefaultBaseDelay + 500*time.Millisecond)
+	s.clock.Advance(throttle.DefaultBaseDelay + 500*time.Millisecond)
 	wantRedirect(t, "password step after the wait", b.login("alice", testPassword), "/login/mfa")
 	wantStatus(t, "a sixth wrong code", b.secondStep(wrong), http.StatusUnauthorized)
 	wantRefused(t, "a new pending login after six wrong codes", b.login("alice", testPassword))

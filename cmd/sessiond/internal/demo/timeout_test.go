@@ -15,10 +15,10 @@ func TestTimeout_Idle_R35(t *testing.T) {
 	b := s.browser()
 	b.signup("alice")
 	for range 3 {
-		s.clock.advance(sessiond.DefaultIdleTimeout - time.Minute)
+		s.clock.Advance(sessiond.DefaultIdleTimeout - time.Minute)
 		wantStatus(t, "activity before the idle timeout", b.get("/account"), http.StatusOK)
 	}
-	s.clock.advance(sessiond.DefaultIdleTimeout + time.Second)
+	s.clock.Advance(sessiond.DefaultIdleTimeout + time.Second)
 	wantToLogin(t, "after the idle timeout", b.get("/account"))
 	if code, _ := b.me(); code != http.StatusUnauthorized {
 		t.Errorf("after the idle timeout: /api/me = %d, want 401", code)
@@ -34,7 +34,7 @@ func TestTimeout_Absolute_R36_R37(t *testing.T) {
 	b := s.browser()
 	b.signup("alice")
 	user := s.mustUser("alice")
-	deadline := s.clock.now().Add(sessiond.DefaultAbsoluteTimeout)
+	deadline := s.clock.Now().Add(sessiond.DefaultAbsoluteTimeout)
 
 	b.stayActive(11 * time.Hour)
 	// Re-authentication and a password change rotate the token but keep
@@ -50,9 +50,9 @@ func TestTimeout_Absolute_R36_R37(t *testing.T) {
 		t.Errorf("the account page does not show the absolute deadline %v", deadline)
 	}
 
-	b.stayActive(deadline.Sub(s.clock.now()) - time.Minute)
+	b.stayActive(deadline.Sub(s.clock.Now()) - time.Minute)
 	wantStatus(t, "a minute before the deadline", b.get("/account"), http.StatusOK)
-	s.clock.advance(time.Minute)
+	s.clock.Advance(time.Minute)
 	wantToLogin(t, "at the absolute deadline, active all along", b.get("/account"))
 	events, _ := s.store.QueryEvents(t.Context(), eventQuery("session.expired"))
 	if len(events) != 1 || events[0].Reason != sessiond.ReasonAbsolute {
@@ -70,12 +70,12 @@ func TestInvalidCookies_LookTheSame_R49(t *testing.T) {
 	s := newTestSite(t)
 	expired := s.browser()
 	expired.signup("alice")
-	s.clock.advance(sessiond.DefaultIdleTimeout + time.Minute)
+	s.clock.Advance(sessiond.DefaultIdleTimeout + time.Minute)
 	revoked := s.browser()
 	revoked.mustLogin("alice")
 	other := s.browser()
 	other.mustLogin("alice")
-	s.clock.advance(11 * time.Minute)
+	s.clock.Advance(11 * time.Minute)
 	wantRedirect(t, "reauth", other.reauth("/account/sessions", ""), "/account/sessions")
 	other.submit("/account/sessions", "/account/sessions/revoke-others", nil)
 	unknown := s.browser()

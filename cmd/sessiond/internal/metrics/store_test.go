@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"io"
 	"sync"
 	"testing"
@@ -12,23 +13,8 @@ import (
 	"github.com/sessiond/sessiond/storetest"
 )
 
-// clock is a fake clock for a memstore.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
 // TestStore_Conformance runs the store conformance suite on a timed
 // memstore: the wrapper must change nothing a store does.
@@ -38,8 +24,8 @@ func TestStore_Conformance(t *testing.T) {
 	clocks := map[sessiond.Store]*clock{}
 	storetest.Run(t, storetest.Harness{
 		New: func(t *testing.T) sessiond.Store {
-			c := &clock{t: time.Now()}
-			ms := memstore.New(memstore.Config{Now: c.now, SweepInterval: time.Hour})
+			c := fakeclock.New(time.Now())
+			ms := memstore.New(memstore.Config{Now: c.Now, SweepInterval: time.Hour})
 			s := New().Store(ms)
 			t.Cleanup(func() { s.(io.Closer).Close() })
 			mu.Lock()
@@ -51,7 +37,7 @@ func TestStore_Conformance(t *testing.T) {
 			mu.Lock()
 			ms, c := inner[s], clocks[s]
 			mu.Unlock()
-			c.advance(d)
+			c.Advance(d)
 			ms.Sweep(t.Context())
 		},
 	})
@@ -170,8 +156,8 @@ func TestStore_TimesEachCall(t *testing.T) {
 // reaches a callback registered through the wrapper.
 func TestStore_ForwardsOnExpire(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: time.Now()}
-	ms := memstore.New(memstore.Config{Now: c.now, SweepInterval: time.Hour})
+	c := fakeclock.New(time.Now())
+	ms := memstore.New(memstore.Config{Now: c.Now, SweepInterval: time.Hour})
 	t.Cleanup(func() { ms.Close() })
 	s := New().Store(ms)
 	var got []string
@@ -182,7 +168,7 @@ func TestStore_ForwardsOnExpire(t *testing.T) {
 	if err := s.Create(t.Context(), rec); err != nil {
 		t.Fatal(err)
 	}
-	c.advance(48 * time.Hour)
+	c.Advance(48 * time.Hour)
 	ms.Sweep(t.Context())
 	if len(got) != 1 || got[0] != rec.ID {
 		t.Errorf("expired: got %v, want [%s]", got, rec.ID)
@@ -194,18 +180,18 @@ func TestStore_ForwardsOnExpire(t *testing.T) {
 // that a session the sweeper removes is counted as expired.
 func TestStore_ManagerCountsSweptSessions(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: time.Now()}
-	ms := memstore.New(memstore.Config{Now: c.now, SweepInterval: time.Hour})
+	c := fakeclock.New(time.Now())
+	ms := memstore.New(memstore.Config{Now: c.Now, SweepInterval: time.Hour})
 	t.Cleanup(func() { ms.Close() })
 	met := New()
-	m, err := sessiond.New(met.Store(ms), sessiond.Config{Now: c.now, Auditor: met.Auditor(nil)})
+	m, err := sessiond.New(met.Store(ms), sessiond.Config{Now: c.Now, Auditor: met.Auditor(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := m.Login(t.Context(), sessiond.LoginInfo{UserID: "u1"}); err != nil {
 		t.Fatal(err)
 	}
-	c.advance(24 * time.Hour)
+	c.Advance(24 * time.Hour)
 	ms.Sweep(t.Context())
 	if got := count(t, met, "sessions_expired_total", "", ""); got != 1 {
 		t.Errorf("sessions_expired_total: got %v, want 1", got)
