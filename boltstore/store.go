@@ -34,8 +34,7 @@ type Store struct {
 	commit  func(fn func(*bolt.Tx) error) error
 	writers atomic.Int32 // writes under way
 
-	watchMu  sync.Mutex
-	watchers []func(ctx context.Context, rec *sessiond.Record)
+	expiry sessiond.ExpiryCallbacks // the OnExpire functions
 
 	stop      context.CancelFunc // stops the sweeper
 	done      sync.WaitGroup     // the sweeper goroutine

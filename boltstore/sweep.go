@@ -19,9 +19,7 @@ const sweepChunk = 1000
 // record it removes because it expired. It implements
 // [sessiond.ExpiryWatcher].
 func (s *Store) OnExpire(fn func(ctx context.Context, rec *sessiond.Record)) {
-	s.watchMu.Lock()
-	defer s.watchMu.Unlock()
-	s.watchers = append(s.watchers, fn)
+	s.expiry.Add(fn)
 }
 
 // Sweep removes every record whose [sessiond.Record.ExpiresAt] is not after
@@ -37,7 +35,7 @@ func (s *Store) Sweep(ctx context.Context) (int, error) {
 	for {
 		removed, more, err := s.sweepChunk(now)
 		total += len(removed)
-		s.notify(ctx, removed)
+		s.expiry.Notify(ctx, removed)
 		if err != nil {
 			return total, fmt.Errorf("boltstore: sweep: %w", err)
 		}
@@ -101,21 +99,6 @@ func (b sessions) sweep(k []byte, now time.Time) (*sessiond.Record, error) {
 		return nil, b.moveExpiry(id, time.UnixMicro(ordered(k)), rec.ExpiresAt())
 	}
 	return rec, b.remove(rec)
-}
-
-// notify calls every expiry callback with each record.
-func (s *Store) notify(ctx context.Context, recs []*sessiond.Record) {
-	if len(recs) == 0 {
-		return
-	}
-	s.watchMu.Lock()
-	fns := s.watchers[:len(s.watchers):len(s.watchers)]
-	s.watchMu.Unlock()
-	for _, rec := range recs {
-		for _, fn := range fns {
-			fn(ctx, rec)
-		}
-	}
 }
 
 // sweepEvery calls Sweep every interval until ctx is cancelled, logging

@@ -48,8 +48,7 @@ type Store struct {
 	auditMu sync.Mutex
 	audit   auditLog
 
-	watchMu  sync.Mutex
-	watchers []func(ctx context.Context, rec *sessiond.Record)
+	expiry sessiond.ExpiryCallbacks // the OnExpire functions
 
 	stop context.CancelFunc // stops the sweeper
 	done sync.WaitGroup     // the sweeper goroutine

@@ -11,9 +11,7 @@ import (
 // record it removes because it expired. It implements
 // [sessiond.ExpiryWatcher].
 func (s *Store) OnExpire(fn func(ctx context.Context, rec *sessiond.Record)) {
-	s.watchMu.Lock()
-	defer s.watchMu.Unlock()
-	s.watchers = append(s.watchers, fn)
+	s.expiry.Add(fn)
 }
 
 // Sweep removes every record whose [sessiond.Record.ExpiresAt] is not after
@@ -23,7 +21,7 @@ func (s *Store) OnExpire(fn func(ctx context.Context, rec *sessiond.Record)) {
 func (s *Store) Sweep(ctx context.Context) int {
 	now := s.now()
 	removed := s.removeExpired(now, s.expiredIDs(now))
-	s.notify(ctx, removed)
+	s.expiry.Notify(ctx, removed)
 	return len(removed)
 }
 
@@ -59,21 +57,6 @@ func (s *Store) removeExpired(now time.Time, ids []string) []*sessiond.Record {
 		}
 	}
 	return removed
-}
-
-// notify calls every expiry callback with each record.
-func (s *Store) notify(ctx context.Context, recs []*sessiond.Record) {
-	if len(recs) == 0 {
-		return
-	}
-	s.watchMu.Lock()
-	fns := s.watchers[:len(s.watchers):len(s.watchers)]
-	s.watchMu.Unlock()
-	for _, rec := range recs {
-		for _, fn := range fns {
-			fn(ctx, rec)
-		}
-	}
 }
 
 // sweepEvery calls Sweep every interval until ctx is cancelled.

@@ -15,9 +15,7 @@ import (
 // [sessiond.ExpiryWatcher]. When several stores share a schema, each
 // removed record is reported by the one store that removed it.
 func (s *Store) OnExpire(fn func(ctx context.Context, rec *sessiond.Record)) {
-	s.watchMu.Lock()
-	defer s.watchMu.Unlock()
-	s.watchers = append(s.watchers, fn)
+	s.expiry.Add(fn)
 }
 
 // Sweep removes every session expired by Config.Now and the audit events
@@ -41,7 +39,7 @@ func (s *Store) sweepSessions(ctx context.Context, now time.Time) (int, error) {
 	for {
 		n, recs, err := s.sweepBatch(ctx, now)
 		total += n
-		s.notify(ctx, recs)
+		s.expiry.Notify(ctx, recs)
 		if err != nil || n < s.cfg.SweepBatch {
 			return total, err
 		}
@@ -110,21 +108,6 @@ func (s *Store) deleteBatches(ctx context.Context, sql string, arg any) error {
 		}
 		if tag.RowsAffected() < int64(s.cfg.SweepBatch) {
 			return nil
-		}
-	}
-}
-
-// notify calls every expiry callback with each record.
-func (s *Store) notify(ctx context.Context, recs []*sessiond.Record) {
-	if len(recs) == 0 {
-		return
-	}
-	s.watchMu.Lock()
-	fns := s.watchers[:len(s.watchers):len(s.watchers)]
-	s.watchMu.Unlock()
-	for _, rec := range recs {
-		for _, fn := range fns {
-			fn(ctx, rec)
 		}
 	}
 }

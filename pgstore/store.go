@@ -28,8 +28,7 @@ type Store struct {
 	q       queries
 	bounds  *deadlines // nil when Config.Timeout is negative
 
-	watchMu  sync.Mutex
-	watchers []func(ctx context.Context, rec *sessiond.Record)
+	expiry sessiond.ExpiryCallbacks // the OnExpire functions
 
 	stop      context.CancelFunc // stops the janitor
 	done      sync.WaitGroup     // the janitor goroutine
