@@ -19,18 +19,34 @@ type holderKey struct{}
 // response must say about the cookie. Its methods are safe on a nil holder
 // (a session used outside the middleware), where they do nothing.
 type holder struct {
+	// Context is the request's own: the holder is the context the
+	// handler sees, answering for holderKey itself (one allocation less
+	// than context.WithValue on every request).
+	context.Context
+
 	m      *Manager
 	client Client
 	bearer bool // the token came in an Authorization header: no cookies
-	// w and loaded live here to save the request two allocations.
-	w      commitWriter
-	loaded Session
+	// w, loaded and cacheHeaders live here to save the request
+	// allocations.
+	w            commitWriter
+	loaded       Session
+	cacheHeaders [2]string
 
 	mu        sync.Mutex
 	s         *Session
 	token     string // a token to send in a cookie
 	clear     bool   // expire the cookie
 	committed bool
+}
+
+// Value answers holderKey with the holder and asks the request's context
+// for anything else.
+func (h *holder) Value(key any) any {
+	if key == (holderKey{}) {
+		return h
+	}
+	return h.Context.Value(key)
 }
 
 // holderFrom returns the request's holder, or nil outside the middleware.
@@ -138,7 +154,8 @@ func (h *holder) commit(ctx context.Context, hdr http.Header) error {
 		return nil
 	}
 	// Authenticated content and cookies must never be stored by a cache.
-	vals := []string{"no-store", "Cookie"} // one allocation for both
+	vals := h.cacheHeaders[:]
+	vals[0], vals[1] = "no-store", "Cookie"
 	hdr["Cache-Control"] = vals[0:1:1]
 	if vary := hdr["Vary"]; vary != nil {
 		hdr["Vary"] = append(vary, vals[1])

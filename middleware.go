@@ -1,7 +1,6 @@
 package sessiond
 
 import (
-	"context"
 	"errors"
 	"net/http"
 )
@@ -35,8 +34,8 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 			return
 		}
 		h.w = commitWriter{ResponseWriter: w, h: h, r: r}
-		ctx := context.WithValue(r.Context(), holderKey{}, h)
-		next.ServeHTTP(&h.w, r.WithContext(ctx))
+		h.Context = r.Context()
+		next.ServeHTTP(&h.w, r.WithContext(h))
 		h.w.begin()
 	})
 }
