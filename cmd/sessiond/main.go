@@ -88,7 +88,7 @@ func serve(ctx context.Context, mode string, args []string, stderr io.Writer) in
 	}
 	if app.GeneratedKey != "" {
 		fmt.Fprintf(stderr, "sessiond: generated API key (shown once, kept in %s): %s\n", cfg.APIKeyFile, app.GeneratedKey)
-	} else {
+	} else if _, err := os.Stat(cfg.APIKeyFile); err == nil {
 		fmt.Fprintf(stderr, "sessiond: API keys in %s\n", cfg.APIKeyFile)
 	}
 	scheme := "https"

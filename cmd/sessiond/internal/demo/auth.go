@@ -63,7 +63,7 @@ func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/account", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", view{Title: "Log in"})
+	s.render(w, r, http.StatusOK, "login", view{Title: "Log in", Next: safeNext(r.URL.Query().Get("next"))})
 }
 
 // login checks a password, throttled per client and account (R55). A user
@@ -93,13 +93,15 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	next := safeNext(r.PostFormValue("next"))
 	if user.MFA() {
 		sess.Set(rememberKey, info.Persistent)
+		sess.Set(nextKey, next)
 		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
 		return
 	}
 	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginSucceeded, UserID: user.ID, SessionID: sess.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: "pwd"})
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // tooMany answers a login attempt the throttle refused: 429 with a

@@ -202,3 +202,19 @@ func TestLogin_MethodsNotStronger_R27(t *testing.T) {
 		t.Fatalf("methods after a password login: got %v, want [pwd]", list[0].AuthMethods())
 	}
 }
+
+// A login sent from a guarded page returns to it, and never to another
+// site.
+func TestLogin_ReturnsToNext(t *testing.T) {
+	s := newTestSite(t)
+	b := s.browser()
+	b.signup("alice")
+	b.logout()
+	wantRedirect(t, "guarded page", b.get("/account/sessions"), "/login?next=%2Faccount%2Fsessions")
+	if page := b.get("/login?next=%2Faccount%2Fsessions"); !strings.Contains(page.body, `name="next" value="/account/sessions"`) {
+		t.Errorf("the login form does not carry next")
+	}
+	wantRedirect(t, "login with next", b.login("alice", testPassword, "next", "/account/sessions"), "/account/sessions")
+	b.logout()
+	wantRedirect(t, "login with a foreign next", b.login("alice", testPassword, "next", "//evil.example/"), "/account")
+}

@@ -9,6 +9,7 @@ import (
 // Session data of a pending login.
 const (
 	rememberKey = "login_remember" // the login form's "remember" box
+	nextKey     = "login_next"     // where the login goes afterwards
 	triesKey    = "login_mfa_tries"
 )
 
@@ -60,13 +61,14 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.throttle.Success(w, normalize(user.Name), client.IP, r)
 	remember, _ := sessiond.Get[bool](sess, rememberKey)
+	next, _ := sessiond.Get[string](sess, nextKey)
 	full, _, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd", "totp"}, Persistent: remember})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginSucceeded, UserID: user.ID, SessionID: full.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: "pwd+totp"})
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 
 // wrongCode counts a wrong code; too many end the pending login.
