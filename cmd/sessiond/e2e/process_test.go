@@ -39,10 +39,10 @@ func TestProcess_RestartKeepsSessions(t *testing.T) {
 		live[tok] = id
 	}
 
-	conn := halfSentLogin(t, s, dir)
+	conn, rd := halfSentLogin(t, s)
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	waitClosed(t, base)
-	tok, id := finishLogin(t, conn)
+	tok, id := finishLogin(t, conn, rd)
 	live[tok] = id
 	s.seen.add(tok)
 	p.wait(t)
@@ -61,12 +61,15 @@ func TestProcess_RestartKeepsSessions(t *testing.T) {
 	p2.stop(t)
 }
 
-// loginBody is the body of the login sent in two halves.
+// loginBody is the body of the in-flight login.
 const loginBody = `{"user_id":"in-flight","auth_methods":["pwd"]}`
 
-// halfSentLogin opens a connection and sends a login's headers and half
-// of its body.
-func halfSentLogin(t *testing.T, s *service, dir string) *tls.Conn {
+// halfSentLogin opens a connection and sends a login's headers with
+// "Expect: 100-continue", then waits for the 100 Continue that the server
+// sends when the handler starts reading the body: from then on the request
+// is in flight, and a graceful shutdown must let it finish. (A request whose
+// headers arrive after shutdown began is dropped by net/http, rightly.)
+func halfSentLogin(t *testing.T, s *service) (*tls.Conn, *bufio.Reader) {
 	t.Helper()
 	u, _ := url.Parse(s.base)
 	cfg := s.client.Transport.(*http.Transport).TLSClientConfig.Clone()
@@ -75,19 +78,25 @@ func halfSentLogin(t *testing.T, s *service, dir string) *tls.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	fmt.Fprintf(conn, "POST /v1/sessions HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-		u.Host, s.key, len(loginBody), loginBody[:10])
-	return conn
+	conn.SetDeadline(time.Now().Add(startWait))
+	fmt.Fprintf(conn, "POST /v1/sessions HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n",
+		u.Host, s.key, len(loginBody))
+	rd := bufio.NewReader(conn)
+	res, err := http.ReadResponse(rd, nil)
+	if err != nil || res.StatusCode != http.StatusContinue {
+		t.Fatalf("waiting for 100 Continue: got %v, %v", res, err)
+	}
+	return conn, rd
 }
 
-// finishLogin sends the rest of the login and returns its token and id.
-func finishLogin(t *testing.T, conn *tls.Conn) (string, string) {
+// finishLogin sends the body of the login and returns its token and id.
+func finishLogin(t *testing.T, conn *tls.Conn, rd *bufio.Reader) (string, string) {
 	t.Helper()
 	conn.SetDeadline(time.Now().Add(startWait))
-	if _, err := conn.Write([]byte(loginBody[10:])); err != nil {
+	if _, err := conn.Write([]byte(loginBody)); err != nil {
 		t.Fatalf("finishing the in-flight request: %v", err)
 	}
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	res, err := http.ReadResponse(rd, nil)
 	if err != nil {
 		t.Fatalf("the in-flight request got no answer: %v", err)
 	}

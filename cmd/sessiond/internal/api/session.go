@@ -12,11 +12,11 @@ type sessionJSON struct {
 	ID                string          `json:"id"`
 	UserID            string          `json:"user_id"`
 	State             string          `json:"state"`
-	CreatedAt         time.Time       `json:"created_at"`
-	LastSeenAt        time.Time       `json:"last_seen_at"`
-	IdleExpiresAt     time.Time       `json:"idle_expires_at"`
-	AbsoluteExpiresAt time.Time       `json:"absolute_expires_at"`
-	AuthTime          time.Time       `json:"auth_time"`
+	CreatedAt         string          `json:"created_at"`
+	LastSeenAt        string          `json:"last_seen_at"`
+	IdleExpiresAt     string          `json:"idle_expires_at"`
+	AbsoluteExpiresAt string          `json:"absolute_expires_at"`
+	AuthTime          string          `json:"auth_time"`
 	AuthMethods       []string        `json:"auth_methods"`
 	IP                string          `json:"ip"`
 	UserAgent         string          `json:"user_agent"`
@@ -37,9 +37,9 @@ func toJSON(s *sessiond.Session) (sessionJSON, error) {
 	}
 	return sessionJSON{
 		ID: s.ID(), UserID: s.UserID(), State: s.State().String(),
-		CreatedAt: s.CreatedAt(), LastSeenAt: s.LastSeenAt(),
-		IdleExpiresAt: s.IdleExpiresAt(), AbsoluteExpiresAt: s.AbsoluteExpiresAt(),
-		AuthTime: s.AuthTime(), AuthMethods: methods,
+		CreatedAt: rfc3339(s.CreatedAt()), LastSeenAt: rfc3339(s.LastSeenAt()),
+		IdleExpiresAt: rfc3339(s.IdleExpiresAt()), AbsoluteExpiresAt: rfc3339(s.AbsoluteExpiresAt()),
+		AuthTime: rfc3339(s.AuthTime()), AuthMethods: methods,
 		IP: s.IP(), UserAgent: s.UserAgent(), Version: s.Version(), Data: data,
 	}, nil
 }
@@ -50,3 +50,8 @@ type answer struct {
 	Token   string      `json:"token,omitempty"`
 	Session sessionJSON `json:"session"`
 }
+
+// rfc3339 formats t as encoding/json does, in UTC. A string field encodes
+// without the Marshaler round trip (and its compaction) time.Time costs on
+// every answer.
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
