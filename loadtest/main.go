@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command-line flags.
+type options struct {
+	store, mode, addr, tokens string
+	sessions                  int
+	redisURL, postgresURL     string
+	dir                       string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.store, "store", "memory", "memory, bolt, redis or postgres")
+	flag.StringVar(&o.mode, "mode", "session", "session, plain or plaintls")
+	flag.StringVar(&o.addr, "addr", "127.0.0.1:8081", "listen address")
+	flag.StringVar(&o.tokens, "tokens", "tokens.txt", "file the session tokens are written to (session mode)")
+	flag.IntVar(&o.sessions, "sessions", 1000, "sessions (or plain values) to create")
+	flag.StringVar(&o.redisURL, "redis", "redis://127.0.0.1:6379/0", "Redis URL")
+	flag.StringVar(&o.postgresURL, "postgres", "postgres://postgres@127.0.0.1:5432/test", "PostgreSQL URL")
+	flag.StringVar(&o.dir, "dir", os.TempDir(), "directory for the bbolt files")
+	flag.Parse()
+	log.SetFlags(0)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	h, cleanup, err := handler(ctx, o)
+	if err != nil {
+		log.Fatalf("loadtest: %v", err)
+	}
+	defer cleanup()
+	srv := &http.Server{Addr: o.addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Shutdown(context.Background())
+	}()
+	fmt.Printf("loadtest: %s %s on %s\n", o.mode, o.store, o.addr)
+	if o.mode == "plaintls" {
+		err = serveTLS(srv)
+	} else {
+		err = srv.ListenAndServe()
+	}
+	if err != nil && err != http.ErrServerClosed {
+		log.Fatalf("loadtest: %v", err)
+	}
+}
+
+// handler returns the handler of o's mode on o's store, and what closes
+// the store.
+func handler(ctx context.Context, o options) (http.Handler, func(), error) {
+	switch o.mode {
+	case "session":
+		return sessionHandler(ctx, o)
+	case "plain":
+		return plainHandler(ctx, o)
+	case "plaintls":
+		return http.HandlerFunc(validateLike), func() {}, nil
+	}
+	return nil, nil, fmt.Errorf("unknown -mode %q", o.mode)
+}
+
+// ok is the work of every handler once the store has answered.
+func ok(w http.ResponseWriter) { io.WriteString(w, "ok") }
+
+// storeKind returns o.store checked.
+func storeKind(o options) (string, error) {
+	switch s := strings.ToLower(o.store); s {
+	case "memory", "bolt", "redis", "postgres":
+		return s, nil
+	}
+	return "", fmt.Errorf("unknown -store %q", o.store)
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/rueidis"
+	"github.com/sessiond/sessiond/redisstore"
+	"github.com/sessiond/sessiond/storetest"
+	bolt "go.etcd.io/bbolt"
+)
+
+// reader reads the value of key i from a store, as a plain handler would.
+type reader func(ctx context.Context, i int) error
+
+// plainHandler stores o.sessions values of a typical record's size and
+// returns a handler that reads one of them per request, round robin.
+func plainHandler(ctx context.Context, o options) (http.Handler, func(), error) {
+	kind, err := storeKind(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	value, err := storetest.NewRecord("user-1").MarshalBinary()
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		read    reader
+		cleanup = func() {}
+	)
+	switch kind {
+	case "memory":
+		read = func(context.Context, int) error { return nil }
+	case "bolt":
+		read, cleanup, err = plainBolt(o, value)
+	case "redis":
+		read, cleanup, err = plainRedis(ctx, o, value)
+	case "postgres":
+		read, cleanup, err = plainPostgres(ctx, o, value)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var next atomic.Uint64
+	n := uint64(max(o.sessions, 1))
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := read(r.Context(), int(next.Add(1)%n)); err != nil {
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		ok(w)
+	})
+	return h, cleanup, nil
+}
+
+// plainBolt reads a key in a bbolt read transaction, copying the value
+// out as a store must.
+func plainBolt(o options, value []byte) (reader, func(), error) {
+	path := filepath.Join(o.dir, "loadtest-plain.db")
+	os.Remove(path)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return nil, nil, err
+	}
+	bucket := []byte("plain")
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket(bucket)
+		for i := 0; err == nil && i < o.sessions; i++ {
+			err = b.Put([]byte(strconv.Itoa(i)), value)
+		}
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	read := func(_ context.Context, i int) error {
+		return db.View(func(tx *bolt.Tx) error {
+			v := tx.Bucket(bucket).Get([]byte(strconv.Itoa(i)))
+			if v == nil {
+				return fmt.Errorf("key %d missing", i)
+			}
+			_ = append([]byte(nil), v...)
+			return nil
+		})
+	}
+	return read, func() { db.Close() }, nil
+}
+
+// plainRedis reads a key with one GET, on a client with redisstore's
+// settings.
+func plainRedis(ctx context.Context, o options, value []byte) (reader, func(), error) {
+	opt, err := rueidis.ParseURL(o.redisURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	opt.ForceSingleClient, opt.DisableCache = true, true
+	opt.Dialer = net.Dialer{Timeout: 2 * time.Second, KeepAlive: 500 * time.Millisecond}
+	opt.ConnWriteTimeout = time.Second
+	opt.MaxFlushDelay = redisstore.FlushDelay
+	c, err := rueidis.NewClient(opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := func(i int) string { return "loadtest:plain:" + strconv.Itoa(i) }
+	for i := range o.sessions {
+		if err := c.Do(ctx, c.B().Set().Key(key(i)).Value(rueidis.BinaryString(value)).Build()).Error(); err != nil {
+			c.Close()
+			return nil, nil, err
+		}
+	}
+	read := func(ctx context.Context, i int) error {
+		_, err := c.Do(ctx, c.B().Get().Key(key(i)).Build()).AsBytes()
+		return err
+	}
+	return read, c.Close, nil
+}
+
+// plainPostgres reads a row with one SELECT by primary key.
+func plainPostgres(ctx context.Context, o options, value []byte) (reader, func(), error) {
+	pool, err := pgxpool.New(ctx, o.postgresURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	setup := `CREATE SCHEMA IF NOT EXISTS loadtest_plain;
+DROP TABLE IF EXISTS loadtest_plain.plain;
+CREATE TABLE loadtest_plain.plain (id text PRIMARY KEY, rec bytea NOT NULL)`
+	if _, err := pool.Exec(ctx, setup); err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	rows := make([][]any, o.sessions)
+	for i := range rows {
+		rows[i] = []any{strconv.Itoa(i), value}
+	}
+	if _, err := pool.CopyFrom(ctx, pgx.Identifier{"loadtest_plain", "plain"}, []string{"id", "rec"}, pgx.CopyFromRows(rows)); err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	read := func(ctx context.Context, i int) error {
+		var rec []byte
+		return pool.QueryRow(ctx, "SELECT rec FROM loadtest_plain.plain WHERE id = $1", strconv.Itoa(i)).Scan(&rec)
+	}
+	return read, pool.Close, nil
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# run.sh STORE [ROUNDS] [SECS]: the read path over HTTP on STORE (memory,
+# bolt, redis or postgres), sessiond's middleware against a plain handler
+# doing the same store read. Both servers run pinned to CPU 0, wrk to
+# CPU 1. Needs wrk and taskset; redis and postgres need the local servers.
+set -euo pipefail
+store=${1:?usage: run.sh STORE [ROUNDS] [SECS]}
+rounds_n=${2:-6}
+secs=${3:-5}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$work"' EXIT
+. "$here/rounds.sh"
+
+(cd "$here" && go build -o "$work/loadtest" .)
+taskset -c 0 "$work/loadtest" -store "$store" -mode plain -addr 127.0.0.1:8081 -dir "$work" &
+taskset -c 0 "$work/loadtest" -store "$store" -mode session -addr 127.0.0.1:8082 -dir "$work" -tokens "$work/tokens" &
+for port in 8081 8082; do
+	for _ in $(seq 300); do
+		curl -so /dev/null "http://127.0.0.1:$port/" && break
+		sleep 0.2
+	done
+done
+curl -so /dev/null http://127.0.0.1:8081/ && curl -so /dev/null http://127.0.0.1:8082/ ||
+	{ echo "run.sh: a server did not start" >&2; exit 1; }
+export TOKENS=$work/tokens
+rounds "$rounds_n" "$secs" "$here/cookie.lua" http://127.0.0.1:8081/ http://127.0.0.1:8082/

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/boltstore"
+	"github.com/sessiond/sessiond/memstore"
+	"github.com/sessiond/sessiond/pgstore"
+	"github.com/sessiond/sessiond/redisstore"
+)
+
+// closingStore is a session store that can be closed.
+type closingStore interface {
+	sessiond.Store
+	Close() error
+}
+
+// sessionHandler signs in o.sessions sessions on o's store, writes their
+// tokens to o.tokens and returns the middleware around ok.
+func sessionHandler(ctx context.Context, o options) (http.Handler, func(), error) {
+	s, err := openStore(ctx, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := sessiond.New(s, sessiond.Config{Auditor: quiet{}})
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	var toks strings.Builder
+	for i := range o.sessions {
+		_, tok, err := m.Login(ctx, sessiond.LoginInfo{
+			UserID:  "user-" + strconv.Itoa(i),
+			Methods: []string{"pwd"},
+			Client:  sessiond.Client{IP: "127.0.0.1"},
+		})
+		if err != nil {
+			s.Close()
+			return nil, nil, fmt.Errorf("login: %w", err)
+		}
+		toks.WriteString(tok + "\n")
+	}
+	if err := os.WriteFile(o.tokens, []byte(toks.String()), 0o600); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sessiond.FromContext(r.Context()) == nil {
+			http.Error(w, "no session", http.StatusUnauthorized)
+			return
+		}
+		ok(w)
+	}))
+	return h, func() { s.Close() }, nil
+}
+
+// openStore opens a fresh store of o's kind, under a key prefix or schema
+// of the load test's own.
+func openStore(ctx context.Context, o options) (closingStore, error) {
+	kind, err := storeKind(o)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case "bolt":
+		path := filepath.Join(o.dir, "loadtest-session.db")
+		os.Remove(path)
+		return boltstore.New(boltstore.Config{Path: path})
+	case "redis":
+		return emptied(redisstore.NewFromURL(ctx, o.redisURL+"?prefix=loadtest:"))
+	case "postgres":
+		return emptied(pgstore.NewFromURL(ctx, o.postgresURL, pgstore.Config{Schema: "loadtest"}))
+	}
+	return memstore.New(memstore.Config{}), nil
+}
+
+// emptied returns s without the sessions of an earlier run.
+func emptied[S closingStore](s S, err error) (closingStore, error) {
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.DeleteAll(context.Background()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// quiet is an auditor that keeps nothing: the load test measures the
+// read path, not logging.
+type quiet struct{}
+
+func (quiet) Audit(context.Context, sessiond.Event) {}
