@@ -50,6 +50,7 @@ func plainClient(b *testing.B) rueidis.Client {
 		DisableCache:      true,
 		Dialer:            net.Dialer{Timeout: redisstore.DialTimeout, KeepAlive: redisstore.PingInterval},
 		ConnWriteTimeout:  redisstore.IOTimeout,
+		MaxFlushDelay:     redisstore.FlushDelay,
 	})
 	if err != nil {
 		b.Fatal(err)

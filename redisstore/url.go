@@ -27,6 +27,15 @@ const (
 	PingInterval = IOTimeout / 2
 )
 
+// FlushDelay is how long the client that [NewFromURL] makes lets commands
+// gather before it writes them, once one write has gone out while others
+// still wait for replies: under load, many requests' reads leave in one
+// write, which spares a system call each on the client and on Redis.
+// Calls made one at a time are never delayed. On a busy two-core server
+// it raised the service's validations per second by half and lowered
+// their p99 latency.
+const FlushDelay = 200 * time.Microsecond
+
 // maxRetries is how many times the client retries a read that failed on
 // the network, a few milliseconds apart, before it reports the error. A
 // timeout is never retried.
@@ -231,6 +240,7 @@ func clientOptions(cluster bool) rueidis.ClientOption {
 		ConnWriteTimeout:  IOTimeout,
 		DisableCache:      true, // a cached read could serve a revoked session
 		ForceSingleClient: !cluster,
+		MaxFlushDelay:     FlushDelay,
 		RetryDelay: func(attempts int, _ rueidis.Completed, err error) time.Duration {
 			if attempts >= maxRetries || isTimeout(err) {
 				return -1 // fail, and so fail closed, promptly
