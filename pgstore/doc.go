@@ -26,9 +26,10 @@
 //     [sessiond.Manager]: the store adds nothing that is not already in
 //     the record. Beside it are the columns the store indexes or touches:
 //     id (primary key), user_id, version, last_seen_at, idle_expires_at,
-//     absolute_expires_at, and expires_at, generated as the earlier
-//     deadline. Indexes: user_id (partial, without anonymous sessions)
-//     for ListUser, and expires_at for the janitor.
+//     absolute_expires_at, expires_at, generated as the earlier
+//     deadline, and token_hash, the current token's hash. Indexes:
+//     token_hash (unique) for Find, user_id (partial, without anonymous
+//     sessions) for ListUser, and expires_at for the janitor.
 //   - session_tokens: every token hash, current or retired, with the id
 //     of its session. The hash is the primary key, so that one hash leads
 //     to one session only; rows go with their session (ON DELETE
@@ -53,8 +54,11 @@
 // has prepared it on a connection (the first use of a statement on a
 // connection costs one more):
 //
-//   - Find joins session_tokens to sessions in one SELECT. Get and
-//     ListUser read sessions alone.
+//   - Find reads a current token's session by token_hash, one index of
+//     one table. Only when that finds nothing does the same statement go
+//     on to join session_tokens to sessions, for a retired token (or a
+//     row written before migration 2, whose token_hash is empty until its
+//     next Update). Get and ListUser read sessions alone.
 //   - Create inserts the session and its hashes in one statement.
 //   - Update is a compare-and-swap on the version with the token index
 //     brought in step (hashes no longer present deleted, new ones

@@ -55,10 +55,17 @@ func newQueries(schema string) queries {
 const (
 	getSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions} WHERE id = $1`
 
-	// findSQL looks up the token index and the session in one statement.
-	findSQL = `SELECT s.rec, s.last_seen_at, s.idle_expires_at
+	// findSQL looks up a current hash on the sessions' own index and only
+	// when that finds nothing (a retired hash, a row from before
+	// migration 2, no session at all) joins the token index to the
+	// sessions: PostgreSQL runs the branches of UNION ALL in order and
+	// stops at the LIMIT, so the hash of a live token costs one index.
+	findSQL = `(SELECT rec, last_seen_at, idle_expires_at FROM {sessions} WHERE token_hash = $1)
+UNION ALL
+(SELECT s.rec, s.last_seen_at, s.idle_expires_at
 FROM {tokens} t JOIN {sessions} s ON s.id = t.session_id
-WHERE t.hash = $1`
+WHERE t.hash = $1)
+LIMIT 1`
 
 	// listUserSQL repeats the partial index's predicate, so that the
 	// planner may use the index for any $1.
@@ -68,25 +75,27 @@ WHERE user_id = $1 AND user_id <> ''`
 
 // Writes.
 const (
-	// createSQL inserts the session and its token hashes ($8) in one
-	// statement. A taken id or hash is a unique violation.
+	// createSQL inserts the session with its current hash ($9) and all
+	// its token hashes ($8) in one statement. A taken id or hash is a
+	// unique violation.
 	createSQL = `WITH s AS (
-	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec)
-	VALUES ($1, $2, $3, $4, $5, $6, $7)
+	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $9)
 	RETURNING id
 )
 INSERT INTO {tokens} (hash, session_id)
 SELECT h, s.id FROM s, unnest($8::bytea[]) AS h`
 
-	// updateSQL is the compare-and-swap on the version, with the token
-	// index brought in step with the new hashes ($9), in one statement:
+	// updateSQL is the compare-and-swap on the version, with the current
+	// hash ($10) and the token index brought in step with the new hashes
+	// ($9), in one statement:
 	// hashes no longer present are deleted and new ones inserted (a hash
 	// of another session is a unique violation that undoes it all). When
 	// the version differs or the session is gone, s is empty, nothing
 	// changes, and the count is 0.
 	updateSQL = `WITH s AS (
 	UPDATE {sessions}
-	SET user_id = $3, version = $4, last_seen_at = $5, idle_expires_at = $6, absolute_expires_at = $7, rec = $8
+	SET user_id = $3, version = $4, last_seen_at = $5, idle_expires_at = $6, absolute_expires_at = $7, rec = $8, token_hash = $10
 	WHERE id = $1 AND version = $2
 	RETURNING id
 ), gone AS (

@@ -22,7 +22,9 @@ func (s *Store) Get(ctx context.Context, id string) (*sessiond.Record, bool, err
 }
 
 // Find returns the record whose current or retired token hash is h, in one
-// round trip: the token index and the session are joined in one statement.
+// round trip: a current hash is found on the sessions' own index, and only
+// another hash goes on to the token index joined to the sessions, in the
+// same statement.
 func (s *Store) Find(ctx context.Context, h sessiond.Hash) (*sessiond.Record, bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()

@@ -12,8 +12,8 @@ import (
 	"github.com/sessiond/sessiond"
 )
 
-// Create stores rec and indexes its token hashes, in one statement and one
-// round trip. It returns [sessiond.ErrConflict] if the id or any hash is
+// Create stores rec and indexes its token hashes, the current one also on
+// the session's row, in one statement and one round trip. It returns [sessiond.ErrConflict] if the id or any hash is
 // taken.
 func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 	raw, err := rec.MarshalBinary()
@@ -23,7 +23,7 @@ func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	_, err = s.pool.Exec(ctx, s.q.create, rec.ID, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec))
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec), rec.TokenHash[:])
 	return writeErr("create", err)
 }
 
@@ -40,7 +40,7 @@ func (s *Store) Update(ctx context.Context, rec *sessiond.Record, version int64)
 	defer cancel()
 	var n int64
 	err = s.pool.QueryRow(ctx, s.q.update, rec.ID, version, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec)).Scan(&n)
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec), rec.TokenHash[:]).Scan(&n)
 	if err != nil {
 		return writeErr("update", err)
 	}

@@ -1,0 +1,109 @@
+package pgstore_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/pgstore"
+	"github.com/sessiond/sessiond/storetest"
+)
+
+// currentHash reads the token_hash column of session id.
+func currentHash(t *testing.T, s *pgstore.Store, id string) []byte {
+	t.Helper()
+	var h []byte
+	table := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
+	if err := testPool(t).QueryRow(t.Context(), "SELECT token_hash FROM "+table+" WHERE id = $1", id).Scan(&h); err != nil {
+		t.Fatalf("reading token_hash: %v", err)
+	}
+	return h
+}
+
+// TestCurrentHashColumn checks that Create and Update keep the current
+// token's hash on the session's row, which Find reads first.
+func TestCurrentHashColumn(t *testing.T) {
+	s := newStore(t, testPool(t), pgstore.Config{})
+	rec := storetest.NewRecord("alice")
+	mustCreate(t, s, rec)
+	if got := currentHash(t, s, rec.ID); string(got) != string(rec.TokenHash[:]) {
+		t.Errorf("after Create: token_hash %x, want %x", got, rec.TokenHash)
+	}
+	next := *rec
+	next.Retired = []sessiond.RetiredToken{{Hash: rec.TokenHash, GraceUntil: rec.LastSeenAt}}
+	next.TokenHash = storetest.NewRecord("").TokenHash
+	next.Version++
+	if err := s.Update(t.Context(), &next, rec.Version); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if got := currentHash(t, s, rec.ID); string(got) != string(next.TokenHash[:]) {
+		t.Errorf("after a rotating Update: token_hash %x, want %x", got, next.TokenHash)
+	}
+}
+
+// TestFindReadsOneIndex checks the plan of Find for a current hash: the
+// sessions' own index answers, and the join through the token index, the
+// path of retired hashes, never runs.
+func TestFindReadsOneIndex(t *testing.T) {
+	p := testPool(t)
+	s := newStore(t, p, pgstore.Config{})
+	rec := storetest.NewRecord("alice")
+	mustCreate(t, s, rec)
+	sessions := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
+	tokens := pgx.Identifier{s.Schema(), "session_tokens"}.Sanitize()
+	// The statement of Find, as the package builds it.
+	find := `(SELECT rec, last_seen_at, idle_expires_at FROM ` + sessions + ` WHERE token_hash = $1)
+UNION ALL
+(SELECT s.rec, s.last_seen_at, s.idle_expires_at
+FROM ` + tokens + ` t JOIN ` + sessions + ` s ON s.id = t.session_id
+WHERE t.hash = $1)
+LIMIT 1`
+	rows, err := p.Query(t.Context(), "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "+find, rec.TokenHash[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := strings.Join(lines, "\n")
+	// The join's scan of the token index is the line naming it.
+	for _, l := range lines {
+		if strings.Contains(l, "session_tokens") && !strings.Contains(l, "never executed") {
+			t.Errorf("the token index was read for a current hash; plan:\n%s", plan)
+		}
+	}
+	if !strings.Contains(plan, "sessions_token_hash") {
+		t.Errorf("plan does not use the token_hash index:\n%s", plan)
+	}
+	if _, found, err := s.Find(t.Context(), rec.TokenHash); !found || err != nil {
+		t.Errorf("Find: got (%t, %v), want the record", found, err)
+	}
+}
+
+// TestFindRowBeforeMigration2 checks a session written before the
+// token_hash column existed: Find reaches it through the token index,
+// and its next Update fills the column.
+func TestFindRowBeforeMigration2(t *testing.T) {
+	p := testPool(t)
+	s := newStore(t, p, pgstore.Config{})
+	rec := storetest.NewRecord("alice")
+	mustCreate(t, s, rec)
+	table := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
+	if _, err := p.Exec(t.Context(), "UPDATE "+table+" SET token_hash = NULL"); err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := s.Find(t.Context(), rec.TokenHash)
+	if !found || err != nil || got.ID != rec.ID {
+		t.Fatalf("Find of a row without token_hash: got (%v, %t, %v), want the record", got, found, err)
+	}
+	next := *rec
+	next.Version++
+	if err := s.Update(t.Context(), &next, rec.Version); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if h := currentHash(t, s, rec.ID); string(h) != string(rec.TokenHash[:]) {
+		t.Errorf("after Update: token_hash %x, want %x", h, rec.TokenHash)
+	}
+}
