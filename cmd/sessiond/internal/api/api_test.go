@@ -30,7 +30,7 @@ type testAPI struct {
 	store *memstore.Store
 }
 
-func newTestAPI(t *testing.T) *testAPI {
+func newTestAPI(t testing.TB) *testAPI {
 	t.Helper()
 	clk := fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	store := memstore.New(memstore.Config{Now: clk.Now})
@@ -43,7 +43,7 @@ func newTestAPI(t *testing.T) *testAPI {
 }
 
 // call sends a JSON body (a string is sent as is) and decodes the answer.
-func (a *testAPI) call(t *testing.T, method, path string, body any) (int, map[string]any) {
+func (a *testAPI) call(t testing.TB, method, path string, body any) (int, map[string]any) {
 	t.Helper()
 	var buf bytes.Buffer
 	switch b := body.(type) {
@@ -185,6 +185,11 @@ func TestAPI_BadInput(t *testing.T) {
 		{"token null", "POST", "/v1/sessions/validate", "application/json", `{"token":null}`, 400},
 		{"unknown member", "POST", "/v1/sessions/validate", "application/json", `{"token":"` + tok + `","x":1}`, 400},
 		{"trailing data", "POST", "/v1/sessions/validate", "application/json", `{"token":"` + tok + `"} {}`, 400},
+		// A repeated member could be read one way here and another way by
+		// a proxy or a log: refused.
+		{"repeated member", "POST", "/v1/sessions/validate", "application/json", `{"token":"x","token":"` + tok + `"}`, 400},
+		{"member name in other case", "POST", "/v1/sessions/validate", "application/json", `{"Token":"` + tok + `"}`, 400},
+		{"invalid UTF-8", "POST", "/v1/sessions", "application/json", "{\"user_id\":\"u\xff\"}", 400},
 		{"array body", "POST", "/v1/sessions", "application/json", `[]`, 400},
 		{"user_id missing", "POST", "/v1/sessions", "application/json", `{}`, 400},
 		{"user_id empty", "POST", "/v1/sessions", "application/json", `{"user_id":""}`, 400},

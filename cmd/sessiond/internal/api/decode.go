@@ -1,11 +1,11 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
+
+	"github.com/go-json-experiment/json"
 )
 
 // maxBody is the largest request body accepted.
@@ -13,23 +13,15 @@ const maxBody = 1 << 20
 
 // decode reads a JSON body into v. It answers the error itself and
 // reports false: 415 for another content type, 413 past 1 MiB, 400 for
-// malformed JSON, unknown members or trailing data.
+// malformed JSON, unknown or repeated members, invalid UTF-8 or trailing
+// data. Member names match exactly, as the API documents them.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type")
 		return false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	err = dec.Decode(v)
-	if err == nil {
-		if err = dec.Decode(&struct{}{}); err == io.EOF {
-			err = nil
-		} else if err == nil {
-			err = errors.New("trailing data")
-		}
-	}
+	err = json.UnmarshalRead(http.MaxBytesReader(w, r.Body, maxBody), v, json.RejectUnknownMembers(true))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
