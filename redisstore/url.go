@@ -60,7 +60,8 @@ var ErrBadURL = errors.New("redisstore: bad Redis URL")
 //
 // The client dials within [DialTimeout], drops a connection whose replies
 // stop (see [IOTimeout]), retries a read that failed on the network at most
-// twice (a timeout never), and has client-side caching off. Because it
+// twice (a timeout never), lets concurrent commands gather for at most
+// [FlushDelay] before a write, and has client-side caching off. Because it
 // bounds every round trip itself, the store does not add Config.Timeout
 // (and the timer it costs) to its calls.
 func NewFromURL(ctx context.Context, rawURL string) (*Store, error) {

@@ -55,7 +55,8 @@ func reply(w http.ResponseWriter, status int, s *sessiond.Session, tok string) {
 		writeSessionError(w, err)
 		return
 	}
-	writeJSON(w, status, answer{Token: tok, Session: js})
+	a := answer{Token: tok, Session: js}
+	writeBody(w, status, append(a.appendJSON(make([]byte, 0, 512)), '\n'))
 }
 
 // validMethods checks auth_methods.

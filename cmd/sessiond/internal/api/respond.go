@@ -10,11 +10,21 @@ import (
 
 // writeJSON answers v with status; API answers are never cached.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil { // none of the API's answers fails to encode
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	writeBody(w, status, append(b, '\n'))
+}
+
+// writeBody answers body, a JSON document, with status.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(body)
 }
 
 // writeError answers {"error": name} and returns name.
