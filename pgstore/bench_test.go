@@ -1,14 +1,10 @@
 package pgstore_test
 
 import (
-	"context"
-	"encoding/binary"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sessiond/sessiond"
@@ -16,41 +12,33 @@ import (
 	"github.com/sessiond/sessiond/storetest"
 )
 
-// benchRecords is how many records the benchmarks store.
-const benchRecords = 1000
+// BenchmarkStore runs the benchmarks every store shares.
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) sessiond.Store {
+		return newStore(b, testPool(b), pgstore.Config{SweepInterval: -1})
+	})
+}
 
-// benchStore returns a store on the test server holding n records of
-// typical shape — a user, one auth method, one retired token, 128 bytes of
-// data — and the records.
-func benchStore(b *testing.B, n int) (*pgstore.Store, []*sessiond.Record) {
+// benchStore returns a store holding storetest.BenchRecords typical
+// records, and the records.
+func benchStore(b *testing.B) (*pgstore.Store, []*sessiond.Record) {
 	b.Helper()
 	s := newStore(b, testPool(b), pgstore.Config{SweepInterval: -1})
-	recs := make([]*sessiond.Record, n)
+	recs := make([]*sessiond.Record, storetest.BenchRecords)
 	for i := range recs {
-		rec := storetest.NewRecord("user-" + strconv.Itoa(i%100))
-		rec.Retired = []sessiond.RetiredToken{{Hash: sequentialHash(uint64(i)), GraceUntil: rec.CreatedAt}}
-		rec.Data = make([]byte, 128)
-		if err := s.Create(b.Context(), rec); err != nil {
+		recs[i] = storetest.TypicalRecord(uint64(i))
+		if err := s.Create(b.Context(), recs[i]); err != nil {
 			b.Fatalf("Create: %v", err)
 		}
-		recs[i] = rec
 	}
 	return s, recs
 }
 
-// sequentialHash returns a token hash made from i.
-func sequentialHash(i uint64) sessiond.Hash {
-	var h sessiond.Hash
-	binary.LittleEndian.PutUint64(h[:], i)
-	h[31] = 0xb0
-	return h
-}
-
-// BenchmarkBaseline is the floor the store's reads are measured against:
+// BenchmarkBaseline is the floor storetest's Find/Spread is measured against:
 // one SELECT by primary key of the same rows, on the same pool, with no
 // join and no decoding.
 func BenchmarkBaseline(b *testing.B) {
-	s, recs := benchStore(b, benchRecords)
+	s, recs := benchStore(b)
 	sql := "SELECT rec FROM " + pgx.Identifier{s.Schema(), "sessions"}.Sanitize() + " WHERE id = $1"
 	p, ctx := testPool(b), b.Context()
 	var raw []byte
@@ -64,107 +52,12 @@ func BenchmarkBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkFind measures the lookup behind every request: the token index
-// joined to the session, and the record decoded.
-func BenchmarkFind(b *testing.B) {
-	s, recs := benchStore(b, benchRecords)
-	ctx := b.Context()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, ok, err := s.Find(ctx, recs[i%len(recs)].TokenHash); !ok || err != nil {
-			b.Fatalf("Find: got (%t, %v), want the record", ok, err)
-		}
-		i += 7
-	}
-}
-
-// BenchmarkFindParallel measures Find from four goroutines a processor at
-// once, over the pool's connections.
-func BenchmarkFindParallel(b *testing.B) {
-	s, recs := benchStore(b, benchRecords)
-	ctx := b.Context()
-	b.SetParallelism(4)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			if _, ok, err := s.Find(ctx, recs[i%len(recs)].TokenHash); !ok || err != nil {
-				b.Errorf("Find: got (%t, %v), want the record", ok, err)
-				return
-			}
-			i += 7
-		}
-	})
-}
-
-// BenchmarkTouch measures the idle touch, each call a little later, so
-// that every one writes.
-func BenchmarkTouch(b *testing.B) {
-	s, recs := benchStore(b, benchRecords)
-	rec := recs[0]
-	at := rec.LastSeenAt
-	ctx := b.Context()
-	b.ReportAllocs()
-	for b.Loop() {
-		at = at.Add(time.Microsecond)
-		if err := s.Touch(ctx, rec.ID, at, at.Add(30*time.Minute)); err != nil {
-			b.Fatalf("Touch: %v", err)
-		}
-	}
-}
-
-// BenchmarkManagerLoad validates a token through a Manager on the store:
-// Find, then the Manager's checks (a touch is due only once per
-// TouchInterval, so none happens here).
-func BenchmarkManagerLoad(b *testing.B) {
-	s, _ := benchStore(b, benchRecords)
-	m, err := sessiond.New(s, sessiond.Config{Auditor: nopAuditor{}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	_, tok, err := m.Login(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := m.Load(ctx, tok, sessiond.Client{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkUpdate measures the compare-and-swap write with its token
-// re-indexing, as a rotation does it: a new current hash, the old one
-// retired, the oldest dropped.
-func BenchmarkUpdate(b *testing.B) {
-	s, recs := benchStore(b, benchRecords)
-	cur := recs[0]
-	ctx := b.Context()
-	var n uint64 = benchRecords
-	b.ReportAllocs()
-	for b.Loop() {
-		next := *cur
-		next.Retired = []sessiond.RetiredToken{{Hash: cur.TokenHash, GraceUntil: cur.LastSeenAt}}
-		next.TokenHash = sequentialHash(n)
-		next.Version++
-		n++
-		if err := s.Update(ctx, &next, cur.Version); err != nil {
-			b.Fatalf("Update: %v", err)
-		}
-		cur = &next
-	}
-}
-
 // BenchmarkHTTP compares requests over loopback HTTP to a handler that does
 // one SELECT by primary key per request ("plain") with the same handler
 // behind sessiond's middleware on the store ("session"), both on the same
 // pool.
 func BenchmarkHTTP(b *testing.B) {
-	s, recs := benchStore(b, benchRecords)
+	s, recs := benchStore(b)
 	m, err := sessiond.New(s, sessiond.Config{Auditor: nopAuditor{}})
 	if err != nil {
 		b.Fatal(err)
