@@ -86,14 +86,7 @@ LIMIT 1`
 // token_hash column existed: Find reaches it through the token index,
 // and its next Update fills the column.
 func TestFindRowBeforeMigration2(t *testing.T) {
-	p := testPool(t)
-	s := newStore(t, p, pgstore.Config{})
-	rec := storetest.NewRecord("alice")
-	mustCreate(t, s, rec)
-	table := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
-	if _, err := p.Exec(t.Context(), "UPDATE "+table+" SET token_hash = NULL"); err != nil {
-		t.Fatal(err)
-	}
+	s, rec := storedAndAltered(t, "token_hash = NULL")
 	got, found, err := s.Find(t.Context(), rec.TokenHash)
 	if !found || err != nil || got.ID != rec.ID {
 		t.Fatalf("Find of a row without token_hash: got (%v, %t, %v), want the record", got, found, err)
@@ -106,4 +99,19 @@ func TestFindRowBeforeMigration2(t *testing.T) {
 	if h := currentHash(t, s, rec.ID); string(h) != string(rec.TokenHash[:]) {
 		t.Errorf("after Update: token_hash %x, want %x", h, rec.TokenHash)
 	}
+}
+
+// storedAndAltered returns a store holding one record, whose row has then
+// been changed behind the store's back by UPDATE … SET set.
+func storedAndAltered(t *testing.T, set string) (*pgstore.Store, *sessiond.Record) {
+	t.Helper()
+	p := testPool(t)
+	s := newStore(t, p, pgstore.Config{})
+	rec := storetest.NewRecord("alice")
+	mustCreate(t, s, rec)
+	table := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
+	if _, err := p.Exec(t.Context(), "UPDATE "+table+" SET "+set); err != nil {
+		t.Fatal(err)
+	}
+	return s, rec
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/pgstore"
@@ -113,14 +112,7 @@ func TestIDNotText(t *testing.T) {
 // TestCorruptRecord checks that a stored record that does not decode is an
 // error, never "not found": the Manager must fail closed on it.
 func TestCorruptRecord(t *testing.T) {
-	p := testPool(t)
-	s := newStore(t, p, pgstore.Config{})
-	rec := storetest.NewRecord("alice")
-	mustCreate(t, s, rec)
-	table := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
-	if _, err := p.Exec(t.Context(), "UPDATE "+table+" SET rec = '\\x00'"); err != nil {
-		t.Fatal(err)
-	}
+	s, rec := storedAndAltered(t, "rec = '\\x00'")
 	if _, found, err := s.Get(t.Context(), rec.ID); !errors.Is(err, sessiond.ErrBadRecord) {
 		t.Errorf("Get: got (%t, %v), want an error matching %v", found, err, sessiond.ErrBadRecord)
 	}
