@@ -46,9 +46,22 @@ func (r *Record) MarshalBinary() ([]byte, error) {
 	return b, nil
 }
 
-// UnmarshalBinary decodes what MarshalBinary encoded, replacing r.
+// UnmarshalBinary decodes what MarshalBinary encoded, replacing r. The
+// record keeps none of b.
 func (r *Record) UnmarshalBinary(b []byte) error {
-	d := decoder{b: b, s: string(b)}
+	return r.decode(string(b)) // one copy, whose substrings cost nothing
+}
+
+// UnmarshalString is UnmarshalBinary of an encoding held in a string, as
+// a network store's client returns values: the record's strings share s
+// rather than copying it.
+func (r *Record) UnmarshalString(s string) error {
+	return r.decode(s)
+}
+
+// decode decodes an encoded record from s, replacing r.
+func (r *Record) decode(s string) error {
+	d := decoder{s: s}
 	if d.byte() != recordFormat {
 		return ErrBadRecord
 	}
@@ -110,17 +123,15 @@ func boolByte(v bool) byte {
 	return 0
 }
 
-// decoder reads an encoded record; after the first error every read
-// returns a zero value and err stays set. It reads numbers from b and
-// strings from s, a copy of b made once, whose substrings cost nothing.
+// decoder reads an encoded record from s; after the first error every
+// read returns a zero value and err stays set.
 type decoder struct {
-	b   []byte
 	s   string
 	pos int
 	err bool
 }
 
-func (d *decoder) rest() int { return len(d.b) - d.pos }
+func (d *decoder) rest() int { return len(d.s) - d.pos }
 
 func (d *decoder) byte() byte {
 	if d.err || d.rest() < 1 {
@@ -128,33 +139,35 @@ func (d *decoder) byte() byte {
 		return 0
 	}
 	d.pos++
-	return d.b[d.pos-1]
+	return d.s[d.pos-1]
 }
 
+// uvarint reads what binary.AppendUvarint wrote, refusing what
+// binary.Uvarint refuses: a number cut short, or one past 64 bits.
 func (d *decoder) uvarint() uint64 {
-	if d.err {
-		return 0
+	var x uint64
+	for i, shift := 0, uint(0); !d.err && i < binary.MaxVarintLen64 && d.rest() > 0; i, shift = i+1, shift+7 {
+		c := d.byte()
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break
+			}
+			return x | uint64(c)<<shift
+		}
+		x |= uint64(c&0x7f) << shift
 	}
-	v, n := binary.Uvarint(d.b[d.pos:])
-	if n <= 0 {
-		d.err = true
-		return 0
-	}
-	d.pos += n
-	return v
+	d.err = true
+	return 0
 }
 
+// varint reads what binary.AppendVarint wrote.
 func (d *decoder) varint() int64 {
-	if d.err {
-		return 0
+	ux := d.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
 	}
-	v, n := binary.Varint(d.b[d.pos:])
-	if n <= 0 {
-		d.err = true
-		return 0
-	}
-	d.pos += n
-	return v
+	return x
 }
 
 // count reads a number of items each at least size bytes long, refusing
@@ -183,7 +196,7 @@ func (d *decoder) hash(h *Hash) {
 		d.err = true
 		return
 	}
-	d.pos += copy(h[:], d.b[d.pos:])
+	d.pos += copy(h[:], d.s[d.pos:])
 }
 
 // time decodes what appendTime encoded, in UTC.

@@ -2,6 +2,7 @@ package sessiond
 
 import (
 	"bytes"
+	"encoding/binary"
 	"reflect"
 	"testing"
 	"time"
@@ -61,14 +62,39 @@ func FuzzRecordCodec(f *testing.F) {
 	f.Add([]byte{recordFormat})
 	f.Add([]byte{recordFormat, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var r Record
-		if r.UnmarshalBinary(b) != nil {
+		var r, fromString Record
+		err := r.UnmarshalBinary(b)
+		if errS := fromString.UnmarshalString(string(b)); (errS == nil) != (err == nil) || !reflect.DeepEqual(r, fromString) {
+			t.Fatalf("UnmarshalString disagrees with UnmarshalBinary: errors %v and %v", errS, err)
+		}
+		if err != nil {
 			return
 		}
 		again, _ := r.MarshalBinary()
 		var r2 Record
 		if err := r2.UnmarshalBinary(again); err != nil || !reflect.DeepEqual(r, r2) {
 			t.Fatalf("re-encoding changed the record: %v", err)
+		}
+	})
+}
+
+// FuzzDecoderVarint checks the decoder's varints against encoding/binary's.
+func FuzzDecoderVarint(f *testing.F) {
+	f.Add([]byte{0x80, 0x01})
+	f.Add(bytes.Repeat([]byte{0xff}, 10))
+	f.Add(append(bytes.Repeat([]byte{0xff}, 9), 0x01))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := decoder{s: string(b)}
+		got := d.uvarint()
+		want, n := binary.Uvarint(b)
+		if n > 0 && (d.err || got != want || d.pos != n) || n <= 0 && !d.err {
+			t.Fatalf("uvarint(%x) = %d (err %t, read %d), binary.Uvarint = %d, %d", b, got, d.err, d.pos, want, n)
+		}
+		d = decoder{s: string(b)}
+		gotS := d.varint()
+		wantS, n := binary.Varint(b)
+		if n > 0 && (d.err || gotS != wantS) || n <= 0 && !d.err {
+			t.Fatalf("varint(%x) = %d (err %t), binary.Varint = %d, %d", b, gotS, d.err, wantS, n)
 		}
 	})
 }

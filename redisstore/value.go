@@ -143,7 +143,7 @@ func parseValue(h, v string) tok {
 // the header. It fails on a home that is not a well-formed record of id.
 func (t tok) record(id string) (*sessiond.Record, error) {
 	rec := new(sessiond.Record)
-	if err := rec.UnmarshalBinary([]byte(t.payload)); err != nil {
+	if err := rec.UnmarshalString(t.payload); err != nil {
 		return nil, fmt.Errorf("redisstore: session %s: %w", id, err)
 	}
 	seen, ok1 := parseMicros(t.seen)
