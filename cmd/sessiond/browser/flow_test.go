@@ -23,10 +23,11 @@ const (
 
 // authenticator is the user's authenticator app. The site accepts the code
 // of the current 30-second step and of the steps either side, each once;
-// codes says which to type next, waiting for the clock when the steps
+// code says which to type next, moving the site's clock on when the steps
 // within reach are spent.
 type authenticator struct {
 	t      *testing.T
+	clock  *shiftedClock // the site's
 	secret string
 	last   int64 // the last step used
 }
@@ -34,16 +35,15 @@ type authenticator struct {
 // code returns a code the site has not seen yet.
 func (a *authenticator) code() string {
 	a.t.Helper()
-	now := time.Now()
+	now := a.clock.Now()
 	step := now.Unix() / 30
 	lowest := step - 1
 	if 30-now.Unix()%30 < 5 { // step-1 could be out of reach by the time it arrives
 		lowest = step
 	}
 	use := max(a.last+1, lowest)
-	if wait := time.Until(time.Unix((use-1)*30, 0)); wait > 0 {
-		a.t.Logf("waiting %v for a fresh TOTP step", wait.Round(time.Second))
-		time.Sleep(wait + 200*time.Millisecond)
+	if wait := time.Unix((use-1)*30, 0).Sub(now); wait > 0 {
+		a.clock.Advance(wait + 200*time.Millisecond)
 	}
 	a.last = use
 	code, err := totp.GenerateCode(a.secret, time.Unix(use*30, 0))
@@ -103,7 +103,8 @@ func (tb *tab) checkNothingForScripts() string {
 // browser's cookies (R28, R30) and that no token reaches the logs (R53).
 func TestBrowser_Flow_R13(t *testing.T) {
 	start := time.Now()
-	srv := startServer(t, "--reauth-max-age", reauthAfter.String())
+	clock := &shiftedClock{}
+	srv := startServer(t, clock, "--reauth-max-age", reauthAfter.String())
 	a := &tab{t: t, name: "laptop", ctx: startChromium(t), base: srv.base}
 	var tokens []string
 
@@ -127,7 +128,7 @@ func TestBrowser_Flow_R13(t *testing.T) {
 		t.Errorf("QR codes on the page: got %d, want 1", n)
 	}
 	a.screenshot("mfa-enrol.png")
-	auth := &authenticator{t: t, secret: key.Secret()}
+	auth := &authenticator{t: t, clock: clock, secret: key.Secret()}
 	a.wantPath("enrol", a.submit("/account/mfa", "code", auth.code()), "/account?done=mfa")
 
 	// Log out and in again, now with the second step.
@@ -139,7 +140,7 @@ func TestBrowser_Flow_R13(t *testing.T) {
 	a.open("/login/mfa")
 	a.screenshot("login-mfa.png")
 	a.wantPath("second step", a.submit("/login/mfa", "code", auth.code()), "/account")
-	lastAuth := time.Now()
+	lastAuth := clock.Now()
 	tokens = append(tokens, a.checkNothingForScripts())
 
 	// Another device signs in too.
@@ -158,7 +159,7 @@ func TestBrowser_Flow_R13(t *testing.T) {
 	at = a.submit(`/account/sessions/revoke`)
 	if strings.HasPrefix(at, "/reauth?") {
 		at = a.passReauth(at, auth, password1)
-		lastAuth = time.Now()
+		lastAuth = clock.Now()
 		a.wantPath("back to the devices page", at, "/account/sessions")
 		at = a.submit(`/account/sessions/revoke`)
 	}
@@ -173,10 +174,10 @@ func TestBrowser_Flow_R13(t *testing.T) {
 		t.Errorf("the revoked phone still keeps a session cookie")
 	}
 
-	// A password change needs a fresh login: wait until the last one is
-	// older than --reauth-max-age, so that the site asks.
-	if wait := time.Until(lastAuth.Add(reauthAfter + time.Second)); wait > 0 {
-		time.Sleep(wait)
+	// A password change needs a fresh login: let the last one grow older
+	// than --reauth-max-age, so that the site asks.
+	if wait := lastAuth.Add(reauthAfter + time.Second).Sub(clock.Now()); wait > 0 {
+		clock.Advance(wait)
 	}
 	at = a.open("/account/password")
 	a.wantPath("password page of a stale login", at, "/reauth?next="+url.QueryEscape("/account/password"))

@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/server"
@@ -47,16 +49,30 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// shiftedClock is the real time plus an offset that a test moves forward,
+// to skip a TOTP step or a re-authentication window instead of waiting.
+type shiftedClock struct{ offset atomic.Int64 }
+
+// Now returns the shifted time.
+func (c *shiftedClock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// Advance moves the clock forward by d.
+func (c *shiftedClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
 // startServer builds the service as "sessiond demo" does, on a bolt store
-// in a temporary data directory, with args added to the command line, and
-// serves it until the test ends.
-func startServer(t *testing.T, args ...string) *demoServer {
+// in a temporary data directory, with args added to the command line and
+// its sessions and TOTP codes on clock (nil: the real time), and serves it
+// until the test ends.
+func startServer(t *testing.T, clock *shiftedClock, args ...string) *demoServer {
 	t.Helper()
 	dir := t.TempDir()
 	argv := append([]string{"--data-dir", dir, "--addr", "127.0.0.1:0", "--log-level", "info"}, args...)
 	cfg, err := config.Parse("demo", argv, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if clock != nil {
+		cfg.Now = clock.Now
 	}
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -94,7 +110,7 @@ func startServer(t *testing.T, args ...string) *demoServer {
 // TestServer_PlainHTTP_R11 sends plain HTTP to the HTTPS listener: it is
 // refused without a cookie or any content.
 func TestServer_PlainHTTP_R11(t *testing.T) {
-	srv := startServer(t)
+	srv := startServer(t, nil)
 	for _, req := range []string{
 		"GET /account HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
 		"GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",

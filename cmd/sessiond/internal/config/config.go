@@ -33,6 +33,9 @@ type Config struct {
 	APIKeyFile         string
 	DataKeyFile        string
 	LogLevel           string
+	// Now is the clock of sessions and of the demo's TOTP codes; nil is
+	// time.Now. No flag sets it: tests do, to skip time rather than wait.
+	Now func() time.Time
 }
 
 // ErrHelp is returned when -h or --help was asked for; the usage has been

@@ -60,6 +60,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		MaxSessionsPerUser: cfg.MaxSessionsPerUser,
 		TrustedProxies:     cfg.TrustedProxies,
 		Keys:               sealKeys,
+		Now:                cfg.Now,
 		Auditor: met.Auditor(sessiond.StoreAuditor{
 			Store:  store,
 			Next:   sessiond.SlogAuditor{Logger: log},

@@ -45,7 +45,7 @@ func (a *App) Sites(demoSite bool) (h http.Handler, operator, password string, e
 		adminCfg.Users = directory{users}
 		mux.Handle("/", demo.New(demo.Config{
 			Manager: a.Manager, Users: users, ReauthMaxAge: a.Config.ReauthMaxAge,
-			IdleTimeout: a.Config.IdleTimeout, CSRFKey: csrfKey, Throttle: t,
+			IdleTimeout: a.Config.IdleTimeout, CSRFKey: csrfKey, Throttle: t, Now: a.Config.Now,
 		}))
 	}
 	ui, err := admin.New(adminCfg)
