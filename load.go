@@ -124,7 +124,13 @@ func (s *Session) touch(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	idle := s.m.idleDeadline(now, s.rec.AbsoluteExpiresAt)
-	if err := s.m.store.Touch(ctx, s.rec.ID, now, idle); err != nil {
+	var err error
+	if tt, ok := s.m.store.(TokenToucher); ok {
+		err = tt.TouchToken(ctx, s.rec.ID, s.rec.TokenHash, now, idle)
+	} else {
+		err = s.m.store.Touch(ctx, s.rec.ID, now, idle)
+	}
+	if err != nil {
 		return storeErr(err)
 	}
 	touched := *s.rec // the store's record is read-only

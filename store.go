@@ -139,6 +139,20 @@ type Store interface {
 	DeleteAll(ctx context.Context) (int, error)
 }
 
+// TokenToucher is implemented by stores whose touch is cheaper given the
+// record's current token hash, which the [Manager] knows when it touches
+// (a network store may find the record by it in one round trip where Touch
+// by id takes two). The Manager calls TouchToken instead of Touch when the
+// store has it.
+type TokenToucher interface {
+	// TouchToken does what Touch(ctx, id, lastSeen, idleExpires) does. h
+	// is the hash of the record's token as the caller last read it: a
+	// hint, which may lead to the record's old place (a rotation since),
+	// nowhere, or even elsewhere. Whatever h leads to, TouchToken touches
+	// the record id and nothing else.
+	TouchToken(ctx context.Context, id string, h Hash, lastSeen, idleExpires time.Time) error
+}
+
 // ExpiryWatcher is implemented by stores that remove expired records
 // themselves (a sweeper) and can say so. [New] registers the [Manager]'s
 // callback, which writes the session.expired audit event.

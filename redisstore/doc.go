@@ -45,6 +45,8 @@
 //	           then the home it leads to)
 //	Get        2 (the id key, the home)
 //	Touch      2 (the id key, a script on the home)
+//	TouchToken 1 (a script on the home the current hash names); after a
+//	           rotation, one more per link, or Touch's 2 if none leads on
 //	Create     3 (SET NX of the id key; the home and links in one
 //	           pipeline; the user's set), 2 for an anonymous session
 //	Update     4 at most (the home, found by the record's own hashes; claims of new
@@ -56,8 +58,8 @@
 // A pipeline is one round trip; in a Cluster, one to each master concerned,
 // in parallel. Touch writes the two times of the header in place (SETRANGE)
 // and never the record. The Manager touches a session at most once per
-// TouchInterval, so a request costs one round trip, and now and then two
-// more.
+// TouchInterval, through TouchToken, so a request costs one round trip,
+// and now and then one more.
 //
 // # Expiry
 //

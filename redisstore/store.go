@@ -11,8 +11,9 @@ import (
 )
 
 var (
-	_ sessiond.Store      = (*Store)(nil)
-	_ sessiond.AuditStore = (*Store)(nil)
+	_ sessiond.Store        = (*Store)(nil)
+	_ sessiond.AuditStore   = (*Store)(nil)
+	_ sessiond.TokenToucher = (*Store)(nil)
 )
 
 // Defaults of [Config].

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/redis/rueidis"
+	"github.com/sessiond/sessiond"
 )
 
 // Touch moves LastSeenAt and IdleExpiresAt of the record id forward, each
@@ -16,35 +17,68 @@ import (
 func (s *Store) Touch(ctx context.Context, id string, lastSeen, idleExpires time.Time) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	return wrap("touch", s.touchByID(ctx, id, touchArgs(id, lastSeen, idleExpires)))
+}
+
+// TouchToken is Touch from h, the record's current hash as the Manager
+// read it: one round trip, the script on the home that h names. After a
+// rotation h names a link of the record, which it follows; when h leads
+// to nothing of the record's, Touch's way by the id key takes over.
+func (s *Store) TouchToken(ctx context.Context, id string, h sessiond.Hash, lastSeen, idleExpires time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	args := touchArgs(id, lastSeen, idleExpires)
+	reached, err := s.touchFrom(ctx, hashName(h), args)
+	if err == nil && !reached {
+		err = s.touchByID(ctx, id, args)
+	}
+	return wrap("touch", err)
+}
+
+// touchByID touches the record from the home its id key names.
+func (s *Store) touchByID(ctx context.Context, id string, args []string) error {
 	h, err := s.c.Do(ctx, s.c.B().Get().Key(s.k.id(id)).Build()).ToString()
 	if rueidis.IsRedisNil(err) {
 		return nil
 	}
 	if err != nil {
-		return wrap("touch", err)
+		return err
 	}
-	args := touchArgs(id, lastSeen, idleExpires)
+	_, err = s.touchFrom(ctx, h, args)
+	return err
+}
+
+// touchFrom runs the touch script on the key of hash h, following the
+// record's links to its home, at most maxHops of them. It reports whether
+// it reached the home: not when a key on the way was missing or another
+// record's.
+func (s *Store) touchFrom(ctx context.Context, h string, args []string) (bool, error) {
 	for range maxHops {
-		to, err := s.touchAt(ctx, h, args)
-		if err != nil || to == "" {
-			return wrap("touch", err)
+		reached, to, err := s.touchAt(ctx, h, args)
+		if err != nil || reached || to == "" {
+			return reached, err
 		}
 		h = to
 	}
-	return nil
+	return false, nil
 }
 
-// touchAt runs the touch script on the key of hash h. If that is a link of
-// the record, it returns where the link leads, for the caller to go on.
-func (s *Store) touchAt(ctx context.Context, h string, args []string) (string, error) {
+// touchAt runs the touch script on the key of hash h. It reports whether
+// that was the record's home, which it touched, and otherwise, if the key
+// is a link of the record, the hash it leads to.
+func (s *Store) touchAt(ctx context.Context, h string, args []string) (reached bool, to string, err error) {
 	vals, err := s.run1(ctx, call{s: touch, key: s.k.token(h), args: args}).ToArray()
 	if err != nil {
-		return "", err
+		return false, "", err
 	}
-	if n, _ := vals[0].AsInt64(); n != 2 || len(vals) < 2 {
-		return "", nil
+	switch n, _ := vals[0].AsInt64(); {
+	case n == 1:
+		return true, "", nil
+	case n == 2 && len(vals) >= 2:
+		to, err = vals[1].ToString()
+		return false, to, err
 	}
-	return vals[1].ToString()
+	return false, "", nil
 }
 
 // touchArgs are the arguments of the touch script: times in the fixed

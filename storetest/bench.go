@@ -52,7 +52,8 @@ func SequentialHash(i uint64) sessiond.Hash {
 //   - Load: a token validated by a [sessiond.Manager] on the store, with
 //     no touch due, as the middleware does on most requests;
 //   - Touch: the idle touch, each call a little later, so that each
-//     writes;
+//     writes; TouchToken: the same through [sessiond.TokenToucher], for
+//     stores that have it;
 //   - Update: the compare-and-swap of a rotation: a new current hash, the
 //     old one retired;
 //   - Create and CreateParallel: new typical records, one at a time and
@@ -76,7 +77,19 @@ func Bench(b *testing.B, open func(b *testing.B) sessiond.Store) {
 	b.Run("Load", func(b *testing.B) { benchLoad(b, open(b)) })
 	b.Run("Touch", func(b *testing.B) {
 		s, recs := filled(b, open, 1)
-		benchTouch(b, s, recs[0])
+		benchTouch(b, recs[0], func(ctx context.Context, at time.Time) error {
+			return s.Touch(ctx, recs[0].ID, at, at.Add(30*time.Minute))
+		})
+	})
+	b.Run("TouchToken", func(b *testing.B) {
+		s, recs := filled(b, open, 1)
+		tt, ok := s.(sessiond.TokenToucher)
+		if !ok {
+			b.Skip("the store is not a sessiond.TokenToucher")
+		}
+		benchTouch(b, recs[0], func(ctx context.Context, at time.Time) error {
+			return tt.TouchToken(ctx, recs[0].ID, recs[0].TokenHash, at, at.Add(30*time.Minute))
+		})
 	})
 	b.Run("Update", func(b *testing.B) {
 		s, recs := filled(b, open, 1)
@@ -158,15 +171,15 @@ func benchLoad(b *testing.B, s sessiond.Store) {
 	}
 }
 
-// benchTouch touches rec, each call a microsecond later.
-func benchTouch(b *testing.B, s sessiond.Store, rec *sessiond.Record) {
+// benchTouch touches rec with touch, each call a microsecond later.
+func benchTouch(b *testing.B, rec *sessiond.Record, touch func(ctx context.Context, at time.Time) error) {
 	at := rec.LastSeenAt
 	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
 		at = at.Add(time.Microsecond)
-		if err := s.Touch(ctx, rec.ID, at, at.Add(30*time.Minute)); err != nil {
-			b.Fatalf("Touch: %v", err)
+		if err := touch(ctx, at); err != nil {
+			b.Fatalf("touch: %v", err)
 		}
 	}
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, h Harness) {
 		{"Create", createTests},
 		{"Update", updateTests},
 		{"Touch", touchTests},
+		{"TouchToken", touchTokenTests},
 		{"Delete", deleteTests},
 		{"ListUser", listUserTests},
 		{"DeleteAll", deleteAllTests},

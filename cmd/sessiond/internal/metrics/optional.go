@@ -53,6 +53,7 @@ type auditWatchStore struct {
 // Compile-time checks that each wrapper has its interfaces.
 var (
 	_ sessiond.Store         = (*timedStore)(nil)
+	_ sessiond.TokenToucher  = (*timedStore)(nil)
 	_ sessiond.AuditStore    = auditStore{}
 	_ sessiond.ExpiryWatcher = watchStore{}
 	_ sessiond.AuditStore    = auditWatchStore{}

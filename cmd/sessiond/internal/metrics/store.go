@@ -94,6 +94,17 @@ func (s *timedStore) Touch(ctx context.Context, id string, lastSeen, idleExpires
 	return s.inner.Touch(ctx, id, lastSeen, idleExpires)
 }
 
+// TouchToken times the inner TouchToken, or its Touch when it has none:
+// the wrapper is a sessiond.TokenToucher whatever it wraps, which saves a
+// wrapper type for each combination of optional interfaces.
+func (s *timedStore) TouchToken(ctx context.Context, id string, h sessiond.Hash, lastSeen, idleExpires time.Time) error {
+	defer s.since(opTouch, time.Now())
+	if tt, ok := s.inner.(sessiond.TokenToucher); ok {
+		return tt.TouchToken(ctx, id, h, lastSeen, idleExpires)
+	}
+	return s.inner.Touch(ctx, id, lastSeen, idleExpires)
+}
+
 // Delete times the inner Delete.
 func (s *timedStore) Delete(ctx context.Context, id string) error {
 	defer s.since(opDelete, time.Now())
