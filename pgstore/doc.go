@@ -48,6 +48,12 @@
 // and none sees a half-made schema. Opening an up-to-date schema applies
 // nothing, and versions applied by a newer release are left alone.
 //
+// Migration 2 adds sessions.token_hash and builds its unique index. On a
+// schema that already holds sessions, the build holds back session writes
+// (logins, rotations, touches) until it ends, about a second per million
+// sessions; reads go on. Sessions written before it are found through
+// session_tokens until their next Update.
+//
 // # Round trips
 //
 // Each call is one statement and one round trip to the server once pgx
