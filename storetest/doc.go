@@ -45,6 +45,12 @@
 //   - If the store is a [sessiond.AuditStore]: events come back as they
 //     went in, newest first, selected by user, session and type, within
 //     the limit.
+//   - If the store is a [sessiond.TokenToucher]: TouchToken touches the
+//     record of the id, and only it, whatever the hash leads to (the
+//     current home, a retired hash, nothing, another record), and never
+//     brings a record back.
+//
+// [Bench] runs the benchmarks every store shares.
 //
 // Cancelled contexts are not checked: what a backend does with one differs
 // (the memory store ignores it, a network store gives up) and both are right.
