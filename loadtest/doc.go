@@ -10,6 +10,7 @@
 //	loadtest -store memory|bolt|redis|postgres -mode plain|session|plaintls
 //	         [-addr 127.0.0.1:8081] [-sessions 1000] [-tokens FILE]
 //	         [-redis redis://127.0.0.1:6379/0] [-postgres postgres://...]
+//	         [-cert FILE -key FILE]                   (plaintls)
 //
 // In session mode it signs in -sessions sessions and writes their tokens,
 // one a line, to -tokens, for the load generator's script. In plain mode

@@ -17,6 +17,7 @@ import (
 // options are the command-line flags.
 type options struct {
 	store, mode, addr, tokens string
+	certFile, keyFile         string
 	sessions                  int
 	redisURL, postgresURL     string
 	dir                       string
@@ -32,6 +33,8 @@ func main() {
 	flag.StringVar(&o.redisURL, "redis", "redis://127.0.0.1:6379/0", "Redis URL")
 	flag.StringVar(&o.postgresURL, "postgres", "postgres://postgres@127.0.0.1:5432/test", "PostgreSQL URL")
 	flag.StringVar(&o.dir, "dir", os.TempDir(), "directory for the bbolt files")
+	flag.StringVar(&o.certFile, "cert", "", "TLS certificate file (plaintls mode)")
+	flag.StringVar(&o.keyFile, "key", "", "TLS key file (plaintls mode)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -49,7 +52,7 @@ func main() {
 	}()
 	fmt.Printf("loadtest: %s %s on %s\n", o.mode, o.store, o.addr)
 	if o.mode == "plaintls" {
-		err = serveTLS(srv)
+		err = serveTLS(srv, o.certFile, o.keyFile)
 	} else {
 		err = srv.ListenAndServe()
 	}

@@ -4,6 +4,19 @@
 # printing requests/s, p99 and B's share of A's throughput for each
 # round, then the median share.
 
+# wait_up URL... waits up to a minute for each URL to answer, and fails
+# if one does not.
+wait_up() {
+	for u in "$@"; do
+		for _ in $(seq 300); do
+			curl -sko /dev/null "$u" && continue 2
+			sleep 0.2
+		done
+		echo "$0: $u did not answer" >&2
+		return 1
+	done
+}
+
 # measure URL SCRIPT SECS prints "REQS P99" for one wrk run.
 measure() {
 	taskset -c 1 wrk -t1 -c64 -d"$3"s --latency -s "$2" "$1" |

@@ -15,13 +15,7 @@ trap 'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$work"' EXIT
 (cd "$here" && go build -o "$work/loadtest" .)
 taskset -c 0 "$work/loadtest" -store "$store" -mode plain -addr 127.0.0.1:8081 -dir "$work" &
 taskset -c 0 "$work/loadtest" -store "$store" -mode session -addr 127.0.0.1:8082 -dir "$work" -tokens "$work/tokens" &
-for port in 8081 8082; do
-	for _ in $(seq 300); do
-		curl -so /dev/null "http://127.0.0.1:$port/" && break
-		sleep 0.2
-	done
-done
-curl -so /dev/null http://127.0.0.1:8081/ && curl -so /dev/null http://127.0.0.1:8082/ ||
-	{ echo "run.sh: a server did not start" >&2; exit 1; }
+wait_up http://127.0.0.1:8081/ http://127.0.0.1:8082/
 export TOKENS=$work/tokens
-rounds "$rounds_n" "$secs" "$here/cookie.lua" http://127.0.0.1:8081/ http://127.0.0.1:8082/
+unset API_KEY # load.lua: GET with the session cookie
+rounds "$rounds_n" "$secs" "$here/load.lua" http://127.0.0.1:8081/ http://127.0.0.1:8082/

@@ -25,15 +25,13 @@ esac
 (cd "$here" && go build -o "$work/loadtest" .)
 (cd "$here/../cmd/sessiond" && go build -o "$work/sessiond" .)
 export API_KEY=loadtest-$RANDOM$RANDOM$RANDOM$RANDOM
-taskset -c 0 "$work/loadtest" -mode plaintls -addr 127.0.0.1:8443 >"$work/plain.log" 2>&1 &
 SESSIOND_API_KEY=$API_KEY taskset -c 0 "$work/sessiond" serve --store "$url" \
 	--data-dir "$work/data" --addr 127.0.0.1:8444 --log-level warn >"$work/sessiond.log" 2>&1 &
-for port in 8443 8444; do
-	for _ in $(seq 150); do
-		curl -sko /dev/null "https://127.0.0.1:$port/healthz" && break
-		sleep 0.2
-	done
-done
+wait_up https://127.0.0.1:8444/healthz
+# The plain server uses the development certificate sessiond made.
+taskset -c 0 "$work/loadtest" -mode plaintls -addr 127.0.0.1:8443 \
+	-cert "$work/data/dev-cert.pem" -key "$work/data/dev-key.pem" >"$work/plain.log" 2>&1 &
+wait_up https://127.0.0.1:8443/
 
 : >"$work/tokens"
 for i in $(seq "$sessions"); do
@@ -44,4 +42,4 @@ for i in $(seq "$sessions"); do
 done
 [ "$(wc -l <"$work/tokens")" -eq "$sessions" ] || { echo "validate.sh: could not create sessions" >&2; exit 1; }
 export TOKENS=$work/tokens
-rounds "$rounds_n" "$secs" "$here/validate.lua" https://127.0.0.1:8443/ https://127.0.0.1:8444/
+rounds "$rounds_n" "$secs" "$here/load.lua" https://127.0.0.1:8443/ https://127.0.0.1:8444/
