@@ -1,11 +1,11 @@
 package boltstore_test
 
 import (
-	"github.com/sessiond/sessiond/internal/fakeclock"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sessiond/sessiond/internal/fakeclock"
 
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/boltstore"
@@ -49,27 +49,17 @@ func newStore(t testing.TB) (*boltstore.Store, *clock) {
 // TestConformance runs the storetest suite, on a fresh database per
 // subtest.
 func TestConformance(t *testing.T) {
-	var mu sync.Mutex
-	clocks := make(map[*boltstore.Store]*clock)
-	storetest.Run(t, storetest.Harness{
-		New: func(t *testing.T) sessiond.Store {
+	storetest.Run(t, storetest.Clocked(
+		func(t *testing.T) (sessiond.Store, func(time.Duration)) {
 			s, c := newStore(t)
-			mu.Lock()
-			defer mu.Unlock()
-			clocks[s] = c
-			return s
+			return s, c.Advance
 		},
-		Advance: func(t *testing.T, s sessiond.Store, d time.Duration) {
-			bs := s.(*boltstore.Store)
-			mu.Lock()
-			c := clocks[bs]
-			mu.Unlock()
-			c.Advance(d)
-			if _, err := bs.Sweep(t.Context()); err != nil {
+		func(t *testing.T, s sessiond.Store) {
+			if _, err := s.(*boltstore.Store).Sweep(t.Context()); err != nil {
 				t.Fatalf("Sweep: got error %v, want nil", err)
 			}
 		},
-	})
+	))
 }
 
 // inOneBatch runs write(0) … write(n-1) at once, committed together in

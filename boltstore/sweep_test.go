@@ -43,46 +43,6 @@ func wantConsistent(t *testing.T, s *boltstore.Store) {
 	}
 }
 
-// TestSweep checks what Sweep removes, what it reports and which callbacks
-// it calls, at instants before, at and after a record's deadline.
-func TestSweep(t *testing.T) {
-	tests := []struct {
-		name        string
-		advance     time.Duration // from the moment the record was made
-		wantRemoved int
-	}{
-		{"Before", 59 * time.Second, 0},
-		{"AtDeadline", time.Minute, 1},
-		{"After", 2 * time.Minute, 1},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s, c := newStore(t)
-			var calls [2][]string
-			for i := range calls {
-				s.OnExpire(func(_ context.Context, rec *sessiond.Record) { calls[i] = append(calls[i], rec.ID) })
-			}
-			rec, live := expiringIn(time.Minute, c.Now()), expiringIn(time.Hour, c.Now())
-			mustCreate(t, s, rec)
-			mustCreate(t, s, live)
-			c.Advance(tc.advance)
-			sweep(t, s, tc.wantRemoved)
-			if got, want := found(t, s, rec.ID), tc.wantRemoved == 0; got != want {
-				t.Errorf("expiring record found: got %t, want %t", got, want)
-			}
-			if !found(t, s, live.ID) {
-				t.Error("live record found: got false, want true")
-			}
-			for i, ids := range calls {
-				if len(ids) != tc.wantRemoved || (len(ids) == 1 && ids[0] != rec.ID) {
-					t.Errorf("callback %d: got calls %v, want %d with %s", i, ids, tc.wantRemoved, rec.ID)
-				}
-			}
-			wantConsistent(t, s)
-		})
-	}
-}
-
 // TestSweepManyChunks expires more records than one sweep transaction
 // removes: all go, and each is reported once.
 func TestSweepManyChunks(t *testing.T) {
@@ -164,24 +124,6 @@ func update(t *testing.T, s *boltstore.Store, rec *sessiond.Record, idle time.Ti
 	if err := s.Update(t.Context(), &next, rec.Version); err != nil {
 		t.Fatalf("Update: got error %v, want nil", err)
 	}
-}
-
-// TestTouchExpired checks that touching a record that has expired by the
-// store's clock, but was not swept yet, leaves it expired.
-func TestTouchExpired(t *testing.T) {
-	s, c := newStore(t)
-	rec := expiringIn(time.Minute, c.Now())
-	mustCreate(t, s, rec)
-	c.Advance(2 * time.Minute)
-	later := c.Now().UTC()
-	if err := s.Touch(t.Context(), rec.ID, later, later.Add(30*time.Minute)); err != nil {
-		t.Fatalf("Touch: got error %v, want nil", err)
-	}
-	got, _, _ := s.Get(t.Context(), rec.ID)
-	if got == nil || !got.IdleExpiresAt.Equal(rec.IdleExpiresAt) {
-		t.Errorf("IdleExpiresAt after Touch: got %v, want %v unchanged", got, rec.IdleExpiresAt)
-	}
-	sweep(t, s, 1)
 }
 
 // TestSweepCallbackMayUseStore checks that an expiry callback may use the

@@ -1,10 +1,10 @@
 package memstore_test
 
 import (
-	"github.com/sessiond/sessiond/internal/fakeclock"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sessiond/sessiond/internal/fakeclock"
 
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/memstore"
@@ -32,22 +32,11 @@ func newStore(t *testing.T) (*memstore.Store, *clock) {
 
 // TestConformance runs the storetest suite.
 func TestConformance(t *testing.T) {
-	var mu sync.Mutex
-	clocks := make(map[*memstore.Store]*clock)
-	storetest.Run(t, storetest.Harness{
-		New: func(t *testing.T) sessiond.Store {
+	storetest.Run(t, storetest.Clocked(
+		func(t *testing.T) (sessiond.Store, func(time.Duration)) {
 			s, c := newStore(t)
-			mu.Lock()
-			defer mu.Unlock()
-			clocks[s] = c
-			return s
+			return s, c.Advance
 		},
-		Advance: func(t *testing.T, s sessiond.Store, d time.Duration) {
-			mu.Lock()
-			c := clocks[s.(*memstore.Store)]
-			mu.Unlock()
-			c.Advance(d)
-			s.(*memstore.Store).Sweep(t.Context())
-		},
-	})
+		func(t *testing.T, s sessiond.Store) { s.(*memstore.Store).Sweep(t.Context()) },
+	))
 }

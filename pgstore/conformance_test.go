@@ -1,7 +1,6 @@
 package pgstore_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -14,26 +13,15 @@ import (
 // fresh schema with its own fake clock. Advance moves the clock and sweeps.
 func TestConformance(t *testing.T) {
 	p := testPool(t)
-	var mu sync.Mutex
-	clocks := make(map[*pgstore.Store]*clock)
-	storetest.Run(t, storetest.Harness{
-		New: func(t *testing.T) sessiond.Store {
+	storetest.Run(t, storetest.Clocked(
+		func(t *testing.T) (sessiond.Store, func(time.Duration)) {
 			c := newClock()
-			s := newStore(t, p, pgstore.Config{Now: c.Now, SweepInterval: -1})
-			mu.Lock()
-			defer mu.Unlock()
-			clocks[s] = c
-			return s
+			return newStore(t, p, pgstore.Config{Now: c.Now, SweepInterval: -1}), c.Advance
 		},
-		Advance: func(t *testing.T, s sessiond.Store, d time.Duration) {
-			ps := s.(*pgstore.Store)
-			mu.Lock()
-			c := clocks[ps]
-			mu.Unlock()
-			c.Advance(d)
-			if _, err := ps.Sweep(t.Context()); err != nil {
+		func(t *testing.T, s sessiond.Store) {
+			if _, err := s.(*pgstore.Store).Sweep(t.Context()); err != nil {
 				t.Fatalf("Sweep: got error %v, want nil", err)
 			}
 		},
-	})
+	))
 }

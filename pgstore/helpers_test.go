@@ -4,12 +4,13 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"github.com/sessiond/sessiond/internal/fakeclock"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sessiond/sessiond/internal/fakeclock"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"

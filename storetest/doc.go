@@ -29,15 +29,20 @@
 //     read-modify-write with retries lose no write, with or without
 //     concurrent Touch calls.
 //   - Touch moves LastSeenAt and IdleExpiresAt forward only, each on its
-//     own, leaves everything else alone and never brings a record back.
+//     own, leaves everything else alone and never brings a record back:
+//     not a deleted one, and (with [Harness.Pass]) not one that expired by
+//     the store's clock and is still waiting for its sweep.
 //   - Delete removes the record and all its index entries, and is idempotent.
 //   - ListUser lists exactly one user's records, follows Update and Delete,
 //     and never lists anonymous records, not even under "".
 //   - DeleteAll reports how many records it removed and leaves none.
 //   - With [Harness.Advance]: expired records, by their idle or absolute
 //     deadline, are gone from Get, Find (retired hashes too) and ListUser,
-//     a touched record outlives its old deadline, and a store that is a
-//     [sessiond.ExpiryWatcher] reports each removed record once.
+//     a second before its deadline a record is still there, a touched
+//     record outlives its old deadline, and a store that is a
+//     [sessiond.ExpiryWatcher] reports each removed record once to each
+//     of its callbacks. [Clocked] makes the harness of a store on a test
+//     clock.
 //
 // It also checks that a store keeps no memory the caller passed in: changing
 // a record after Create or Update changes nothing stored.

@@ -13,9 +13,11 @@ import (
 // [Harness.Advance].
 var expiryTests = []test{
 	{"IdleDeadline", testExpireIdle},
+	{"Boundary", testExpireBoundary},
 	{"AbsoluteDeadline", testExpireAbsolute},
 	{"TouchExtends", testExpireTouchExtends},
 	{"OnExpire", testExpireWatcher},
+	{"OnExpireEach", testExpireWatchers},
 }
 
 // advance moves the store's clock by d, or skips the test when the harness
@@ -48,6 +50,19 @@ func testExpireIdle(t *testing.T, h Harness) {
 	wantGone(t, s, rec)
 	wantStored(t, s, live)
 	wantListed(t, s, rec.UserID, live)
+}
+
+// testExpireBoundary checks the time of expiry, to within the second the
+// store's clock may lag the suite's: a second before its deadline a record
+// is there, a second after it is gone.
+func testExpireBoundary(t *testing.T, h Harness) {
+	s := h.store(t)
+	rec := expiring(randomUser())
+	mustCreate(t, s, rec)
+	advance(t, h, s, rec.IdleExpiresAt.Sub(now())-time.Second)
+	wantStored(t, s, rec)
+	advance(t, h, s, 2*time.Second)
+	wantGone(t, s, rec)
 }
 
 // testExpireAbsolute lets a record pass its absolute deadline, with its
@@ -101,6 +116,28 @@ func testExpireWatcher(t *testing.T, h Harness) {
 		t.Fatalf("OnExpire: got %d calls with %v, want 1 with [%s]", len(got), ids(got), rec.ID)
 	}
 	wantEqual(t, "OnExpire", got[0], rec)
+}
+
+// testExpireWatchers registers two callbacks: each is called once with
+// the removed record.
+func testExpireWatchers(t *testing.T, h Harness) {
+	s := h.store(t)
+	w, ok := s.(sessiond.ExpiryWatcher)
+	if !ok {
+		t.Skip("storetest: the store is not a sessiond.ExpiryWatcher")
+	}
+	var seen [2]recorder
+	for i := range seen {
+		w.OnExpire(seen[i].add)
+	}
+	rec := expiring(randomUser())
+	mustCreate(t, s, rec)
+	advance(t, h, s, 2*time.Minute)
+	for i := range seen {
+		if got := seen[i].records(); len(got) != 1 || got[0].ID != rec.ID {
+			t.Errorf("callback %d: got calls with %v, want one with %s", i, ids(got), rec.ID)
+		}
+	}
 }
 
 // recorder keeps the records an expiry callback was called with.

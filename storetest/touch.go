@@ -10,6 +10,7 @@ var touchTests = []test{
 	{"Deadlines", testTouchDeadlines},
 	{"Missing", testTouchMissing},
 	{"Deleted", testTouchDeleted},
+	{"ExpiredNotSwept", testTouchExpired},
 }
 
 // testTouchDeadlines touches records with times before, equal to and after
@@ -74,4 +75,27 @@ func testTouchDeleted(t *testing.T, h Harness) {
 	}
 	wantGone(t, s, rec)
 	wantListed(t, s, rec.UserID)
+}
+
+// testTouchExpired touches a record that has expired by the store's clock
+// but is still stored (its sweep has not run): the touch must not bring
+// it back, and the next sweep removes it.
+func testTouchExpired(t *testing.T, h Harness) {
+	if h.Pass == nil {
+		t.Skip("storetest: Harness.Pass is nil")
+	}
+	s := h.store(t)
+	rec := expiring(randomUser())
+	mustCreate(t, s, rec)
+	h.Pass(t, s, 2*time.Minute)
+	later := rec.IdleExpiresAt.Add(time.Minute)
+	if err := s.Touch(t.Context(), rec.ID, later, later.Add(30*time.Minute)); err != nil {
+		t.Fatalf("Touch: got error %v, want nil", err)
+	}
+	got, found, err := s.Get(t.Context(), rec.ID)
+	if err != nil || found && !got.IdleExpiresAt.Equal(rec.IdleExpiresAt) {
+		t.Errorf("Get after touching an expired record: got (%v, %t, %v), want it gone or its deadline unchanged at %v", got, found, err, rec.IdleExpiresAt)
+	}
+	advance(t, h, s, 0)
+	wantGone(t, s, rec)
 }
