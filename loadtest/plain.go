@@ -50,6 +50,7 @@ func plainHandler(ctx context.Context, o options) (http.Handler, func(), error) 
 	if err != nil {
 		return nil, nil, err
 	}
+	ok := answer(o.typed)
 	var next atomic.Uint64
 	n := uint64(max(o.sessions, 1))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -51,6 +51,7 @@ func sessionHandler(ctx context.Context, o options) (http.Handler, func(), error
 		s.Close()
 		return nil, nil, err
 	}
+	ok := answer(o.typed)
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sessiond.FromContext(r.Context()) == nil {
 			http.Error(w, "no session", http.StatusUnauthorized)
