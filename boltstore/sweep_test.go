@@ -126,25 +126,6 @@ func update(t *testing.T, s *boltstore.Store, rec *sessiond.Record, idle time.Ti
 	}
 }
 
-// TestSweepCallbackMayUseStore checks that an expiry callback may use the
-// store: Sweep calls it after its transaction.
-func TestSweepCallbackMayUseStore(t *testing.T) {
-	s, c := newStore(t)
-	rec := expiringIn(time.Minute, c.Now())
-	mustCreate(t, s, rec)
-	var called, gotFound bool
-	s.OnExpire(func(ctx context.Context, r *sessiond.Record) {
-		called = true
-		_, gotFound, _ = s.Get(ctx, r.ID)
-		s.AppendEvent(ctx, sessiond.Event{ID: "x", Type: sessiond.EventExpired, SessionID: r.ID})
-	})
-	c.Advance(time.Hour)
-	sweep(t, s, 1)
-	if !called || gotFound {
-		t.Errorf("callback: got called %t, record found %t; want true, false", called, gotFound)
-	}
-}
-
 // TestSweeper checks that the background sweeper removes an expired
 // record. It polls, within a bound, for the sweeper running on the real
 // clock every 10ms.

@@ -18,6 +18,7 @@ var expiryTests = []test{
 	{"TouchExtends", testExpireTouchExtends},
 	{"OnExpire", testExpireWatcher},
 	{"OnExpireEach", testExpireWatchers},
+	{"OnExpireUsesStore", testExpireCallbackUsesStore},
 }
 
 // advance moves the store's clock by d, or skips the test when the harness
@@ -137,6 +138,41 @@ func testExpireWatchers(t *testing.T, h Harness) {
 		if got := seen[i].records(); len(got) != 1 || got[0].ID != rec.ID {
 			t.Errorf("callback %d: got calls with %v, want one with %s", i, ids(got), rec.ID)
 		}
+	}
+}
+
+// testExpireCallbackUsesStore checks the ExpiryWatcher contract that
+// callbacks run with no lock held: one may call the store, as the
+// Manager's does to write the session.expired event. A store that held a
+// lock would deadlock here.
+func testExpireCallbackUsesStore(t *testing.T, h Harness) {
+	s := h.store(t)
+	w, ok := s.(sessiond.ExpiryWatcher)
+	if !ok {
+		t.Skip("storetest: the store is not a sessiond.ExpiryWatcher")
+	}
+	var (
+		mu                 sync.Mutex
+		called, stillFound bool
+		appendErr          error
+	)
+	w.OnExpire(func(ctx context.Context, rec *sessiond.Record) {
+		_, found, _ := s.Get(ctx, rec.ID)
+		var err error
+		if a, ok := s.(sessiond.AuditStore); ok {
+			err = a.AppendEvent(ctx, sessiond.Event{ID: "expired-" + rec.ID, Type: sessiond.EventExpired, SessionID: rec.ID, Time: now()})
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		called, stillFound, appendErr = true, found, err
+	})
+	rec := expiring(randomUser())
+	mustCreate(t, s, rec)
+	advance(t, h, s, 2*time.Minute)
+	mu.Lock()
+	defer mu.Unlock()
+	if !called || stillFound || appendErr != nil {
+		t.Errorf("callback: called %t, record still found %t, AppendEvent error %v; want true, false, nil", called, stillFound, appendErr)
 	}
 }
 
