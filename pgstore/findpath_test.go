@@ -50,16 +50,7 @@ func TestFindReadsOneIndex(t *testing.T) {
 	s := newStore(t, p, pgstore.Config{})
 	rec := storetest.NewRecord("alice")
 	mustCreate(t, s, rec)
-	sessions := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
-	tokens := pgx.Identifier{s.Schema(), "session_tokens"}.Sanitize()
-	// The statement of Find, as the package builds it.
-	find := `(SELECT rec, last_seen_at, idle_expires_at FROM ` + sessions + ` WHERE token_hash = $1)
-UNION ALL
-(SELECT s.rec, s.last_seen_at, s.idle_expires_at
-FROM ` + tokens + ` t JOIN ` + sessions + ` s ON s.id = t.session_id
-WHERE t.hash = $1)
-LIMIT 1`
-	rows, err := p.Query(t.Context(), "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "+find, rec.TokenHash[:])
+	rows, err := p.Query(t.Context(), "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "+pgstore.FindSQL(s), rec.TokenHash[:])
 	if err != nil {
 		t.Fatal(err)
 	}
