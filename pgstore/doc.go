@@ -58,13 +58,15 @@
 //
 // Each call is one statement and one round trip to the server once pgx
 // has prepared it on a connection (the first use of a statement on a
-// connection costs one more):
+// connection costs one more), but for Find of any hash but a current one:
 //
 //   - Find reads a current token's session by token_hash, one index of
-//     one table. Only when that finds nothing does the same statement go
-//     on to join session_tokens to sessions, for a retired token (or a
-//     row written before migration 2, whose token_hash is empty until its
-//     next Update). Get and ListUser read sessions alone.
+//     one table: the same work as a SELECT by primary key. Only when that
+//     finds nothing does a second statement join session_tokens to
+//     sessions, for a retired token (or a row written before migration 2,
+//     whose token_hash is empty until its next Update); an unknown hash
+//     thus costs two round trips, which the Manager's throttling of
+//     invalid tokens bounds. Get and ListUser read sessions alone.
 //   - Create inserts the session and its hashes in one statement.
 //   - Update is a compare-and-swap on the version with the token index
 //     brought in step (hashes no longer present deleted, new ones

@@ -42,9 +42,9 @@ func TestCurrentHashColumn(t *testing.T) {
 	}
 }
 
-// TestFindReadsOneIndex checks the plan of Find for a current hash: the
-// sessions' own index answers, and the join through the token index, the
-// path of retired hashes, never runs.
+// TestFindReadsOneIndex checks the plan of Find's statement for a current
+// hash: the sessions' own index answers, and the token index, the path of
+// retired hashes, is not read.
 func TestFindReadsOneIndex(t *testing.T) {
 	p := testPool(t)
 	s := newStore(t, p, pgstore.Config{})
@@ -89,6 +89,17 @@ func TestFindRowBeforeMigration2(t *testing.T) {
 	}
 	if h := currentHash(t, s, rec.ID); string(h) != string(rec.TokenHash[:]) {
 		t.Errorf("after Update: token_hash %x, want %x", h, rec.TokenHash)
+	}
+}
+
+// TestFindBadDeadline checks that a row whose deadline column holds no
+// finite time is an error, not a session that never expires.
+func TestFindBadDeadline(t *testing.T) {
+	for _, set := range []string{"idle_expires_at = 'infinity'", "last_seen_at = '-infinity'"} {
+		s, rec := storedAndAltered(t, set)
+		if got, found, err := s.Find(t.Context(), rec.TokenHash); err == nil || found {
+			t.Errorf("%s: Find got (%v, %t, %v), want an error", set, got, found, err)
+		}
 	}
 }
 

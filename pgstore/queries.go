@@ -11,7 +11,7 @@ import (
 // search_path. Each statement is one round trip; pgx prepares it on a
 // connection's first use and caches it.
 type queries struct {
-	get, find, listUser                string
+	get, find, findRetired, listUser   string
 	create, update, touch              string
 	delete, deleteAll                  string
 	sweepSessions, sweepAge, sweepMax  string
@@ -32,6 +32,7 @@ func newQueries(schema string) queries {
 	return queries{
 		get:               r.Replace(getSQL),
 		find:              r.Replace(findSQL),
+		findRetired:       r.Replace(findRetiredSQL),
 		listUser:          r.Replace(listUserSQL),
 		create:            r.Replace(createSQL),
 		update:            r.Replace(updateSQL),
@@ -55,17 +56,16 @@ func newQueries(schema string) queries {
 const (
 	getSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions} WHERE id = $1`
 
-	// findSQL looks up a current hash on the sessions' own index and only
-	// when that finds nothing (a retired hash, a row from before
-	// migration 2, no session at all) joins the token index to the
-	// sessions: PostgreSQL runs the branches of UNION ALL in order and
-	// stops at the LIMIT, so the hash of a live token costs one index.
-	findSQL = `(SELECT rec, last_seen_at, idle_expires_at FROM {sessions} WHERE token_hash = $1)
-UNION ALL
-(SELECT s.rec, s.last_seen_at, s.idle_expires_at
+	// findSQL looks up a current hash on the sessions' own index: the
+	// statement of every request, as cheap as a SELECT by primary key.
+	findSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions} WHERE token_hash = $1`
+
+	// findRetiredSQL is the path of the other hashes (a retired one, or
+	// the current one of a row from before migration 2): the token index
+	// joined to the sessions.
+	findRetiredSQL = `SELECT s.rec, s.last_seen_at, s.idle_expires_at
 FROM {tokens} t JOIN {sessions} s ON s.id = t.session_id
-WHERE t.hash = $1)
-LIMIT 1`
+WHERE t.hash = $1`
 
 	// listUserSQL repeats the partial index's predicate, so that the
 	// planner may use the index for any $1.

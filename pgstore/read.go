@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/sessiond/sessiond"
 )
 
@@ -21,14 +22,18 @@ func (s *Store) Get(ctx context.Context, id string) (*sessiond.Record, bool, err
 	return s.readOne(ctx, "get", s.q.get, id)
 }
 
-// Find returns the record whose current or retired token hash is h, in one
-// round trip: a current hash is found on the sessions' own index, and only
-// another hash goes on to the token index joined to the sessions, in the
-// same statement.
+// Find returns the record whose current or retired token hash is h. A
+// current hash costs one round trip, on the sessions' own index; any other
+// hash (a retired or an unknown one) costs a second, on the token index
+// joined to the sessions.
 func (s *Store) Find(ctx context.Context, h sessiond.Hash) (*sessiond.Record, bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return s.readOne(ctx, "find", s.q.find, h[:])
+	rec, found, err := s.readOne(ctx, "find", s.q.find, h[:])
+	if found || err != nil {
+		return rec, found, err
+	}
+	return s.readOne(ctx, "find", s.q.findRetired, h[:])
 }
 
 // ListUser returns the records of userID, from the per-user index, in one
@@ -80,8 +85,26 @@ type recordRow struct {
 
 // dest returns the scan destinations of the row's columns.
 func (r *recordRow) dest() []any {
-	return []any{r, &r.lastSeen, &r.idle}
+	return []any{r, (*timeColumn)(&r.lastSeen), (*timeColumn)(&r.idle)}
 }
+
+// timeColumn receives a deadline column. As a pgtype.TimestamptzScanner it
+// is scanned directly, where pgx would wrap a *time.Time anew on every
+// row (four allocations a column).
+type timeColumn time.Time
+
+// ScanTimestamptz takes a finite time; the deadline columns never hold
+// another.
+func (t *timeColumn) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if !v.Valid || v.InfinityModifier != pgtype.Finite {
+		return errBadDeadline
+	}
+	*t = timeColumn(v.Time)
+	return nil
+}
+
+// errBadDeadline is a deadline column that holds no finite time.
+var errBadDeadline = errors.New("pgstore: a deadline column holds no finite time")
 
 // ScanBytes decodes the rec column. The record keeps none of b.
 func (r *recordRow) ScanBytes(b []byte) error {

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"testing"
@@ -87,7 +88,8 @@ func countingPool(t *testing.T, c *tripCounter) *pgxpool.Pool {
 
 // TestRoundTrips counts the round trips of each call once its statement is
 // prepared on the connection: one for every call, two for a sweep (expired
-// sessions, then old audit events).
+// sessions, then old audit events) and for a Find of any hash but a
+// current one (the sessions' index, then the token index).
 func TestRoundTrips(t *testing.T) {
 	var c tripCounter
 	s := newStore(t, countingPool(t, &c), pgstore.Config{SweepInterval: -1})
@@ -103,13 +105,26 @@ func TestRoundTrips(t *testing.T) {
 	next := *rec
 	next.Version++
 	now := time.Now().UTC()
+	rotated := storetest.NewRecord("alice")
+	retired := storetest.NewRecord("").TokenHash
+	rotated.Retired = []sessiond.RetiredToken{{Hash: retired, GraceUntil: now.Add(time.Minute)}}
+	find := func(h sessiond.Hash) func(context.Context) error {
+		return func(ctx context.Context) error {
+			if _, found, err := s.Find(ctx, h); err != nil || found != (h != sessiond.Hash{}) {
+				return fmt.Errorf("Find: got (%t, %v)", found, err)
+			}
+			return nil
+		}
+	}
 	tests := []struct {
 		name  string
 		call  func(ctx context.Context) error
 		trips int
 	}{
 		{"Get", func(ctx context.Context) error { _, _, err := s.Get(ctx, rec.ID); return err }, 1},
-		{"Find", func(ctx context.Context) error { _, _, err := s.Find(ctx, rec.TokenHash); return err }, 1},
+		{"Find", find(rec.TokenHash), 1},
+		{"FindRetired", find(retired), 2},
+		{"FindUnknown", find(sessiond.Hash{}), 2},
 		{"ListUser", func(ctx context.Context) error { _, err := s.ListUser(ctx, "alice"); return err }, 1},
 		{"Create", func(ctx context.Context) error { return s.Create(ctx, storetest.NewRecord("alice")) }, 1},
 		{"Update", func(ctx context.Context) error { return ignoreConflict(s.Update(ctx, &next, rec.Version)) }, 1},
@@ -125,6 +140,7 @@ func TestRoundTrips(t *testing.T) {
 		{"DeleteAll", func(ctx context.Context) error { _, err := s.DeleteAll(ctx); return err }, 1},
 	}
 	mustCreate(t, s, rec)
+	mustCreate(t, s, rotated)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.call(t.Context()); err != nil { // prepares the statement
