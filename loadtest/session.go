@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/boltstore"
@@ -22,20 +24,37 @@ type closingStore interface {
 	Close() error
 }
 
+// touchEvery is sessiond's default TouchInterval, set explicitly so that
+// the sign-ins can be spread over it.
+const touchEvery = sessiond.DefaultIdleTimeout / 100
+
 // sessionHandler signs in o.sessions sessions on o's store, writes their
 // tokens to o.tokens and returns the middleware around ok.
+//
+// Sessions signed in at one moment would all fall due for their touch
+// together, once every TouchInterval: a burst of writes that no site whose
+// users come and go sees. So the i-th session is signed in as if
+// i/o.sessions of a TouchInterval ago, and their touches come due evenly
+// spread, as in steady use.
 func sessionHandler(ctx context.Context, o options) (http.Handler, func(), error) {
 	s, err := openStore(ctx, o)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := sessiond.New(s, sessiond.Config{Auditor: quiet{}})
+	var back atomic.Int64 // how far the Manager's clock runs behind
+	m, err := sessiond.New(s, sessiond.Config{
+		Auditor:       quiet{},
+		TouchInterval: touchEvery,
+		Now:           func() time.Time { return time.Now().Add(-time.Duration(back.Load())) },
+	})
 	if err != nil {
 		s.Close()
 		return nil, nil, err
 	}
+	defer back.Store(0)
 	var toks strings.Builder
 	for i := range o.sessions {
+		back.Store(int64(touchEvery) * int64(i) / int64(o.sessions))
 		_, tok, err := m.Login(ctx, sessiond.LoginInfo{
 			UserID:  "user-" + strconv.Itoa(i),
 			Methods: []string{"pwd"},
