@@ -145,16 +145,21 @@ func (d *decoder) byte() byte {
 // uvarint reads what binary.AppendUvarint wrote, refusing what
 // binary.Uvarint refuses: a number cut short, or one past 64 bits.
 func (d *decoder) uvarint() uint64 {
+	if d.err {
+		return 0
+	}
 	var x uint64
-	for i, shift := 0, uint(0); !d.err && i < binary.MaxVarintLen64 && d.rest() > 0; i, shift = i+1, shift+7 {
-		c := d.byte()
+	var shift uint
+	for i, c := range []byte(d.s[d.pos:min(len(d.s), d.pos+binary.MaxVarintLen64)]) {
 		if c < 0x80 {
 			if i == binary.MaxVarintLen64-1 && c > 1 {
 				break
 			}
+			d.pos += i + 1
 			return x | uint64(c)<<shift
 		}
 		x |= uint64(c&0x7f) << shift
+		shift += 7
 	}
 	d.err = true
 	return 0
