@@ -1,19 +1,20 @@
 // Command loadtest is the server side of sessiond's HTTP load figures: it
 // serves one handler on one store, either behind sessiond's middleware
 // ("session") or doing the same store read without sessions ("plain"),
-// so that a load generator such as wrk can compare the two. run.sh drives
-// it; validate.sh does the same for the service's POST
+// so that a load generator such as wrk can compare the two, or behind
+// the least any server-side session layer does ("floor": cookie, hash,
+// context value, no-store headers, no store). run.sh drives it; validate.sh does the same for the service's POST
 // /v1/sessions/validate against a plain HTTPS handler ("plaintls").
 //
 // Usage:
 //
-//	loadtest -store memory|bolt|redis|postgres -mode plain|session|plaintls
+//	loadtest -store memory|bolt|redis|postgres -mode plain|session|floor|plaintls
 //	         [-addr 127.0.0.1:8081] [-sessions 1000] [-tokens FILE]
 //	         [-redis redis://127.0.0.1:6379/0] [-postgres postgres://...]
 //	         [-cert FILE -key FILE]                   (plaintls)
 //
 // In session mode it signs in -sessions sessions and writes their tokens,
-// one a line, to -tokens, for the load generator's script. In plain mode
+// one a line, to -tokens (floor mode writes as many random ones), for the load generator's script. In plain mode
 // it stores as many values of a typical record's size and reads one of
 // them per request: a GET on Redis, a SELECT by primary key on
 // PostgreSQL, a read transaction on bbolt, nothing on memory.

@@ -27,9 +27,9 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.store, "store", "memory", "memory, bolt, redis or postgres")
-	flag.StringVar(&o.mode, "mode", "session", "session, plain or plaintls")
+	flag.StringVar(&o.mode, "mode", "session", "session, plain, floor or plaintls")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:8081", "listen address")
-	flag.StringVar(&o.tokens, "tokens", "tokens.txt", "file the session tokens are written to (session mode)")
+	flag.StringVar(&o.tokens, "tokens", "tokens.txt", "file the session tokens are written to (session and floor modes)")
 	flag.IntVar(&o.sessions, "sessions", 1000, "sessions (or plain values) to create")
 	flag.StringVar(&o.redisURL, "redis", "redis://127.0.0.1:6379/0", "Redis URL")
 	flag.StringVar(&o.postgresURL, "postgres", "postgres://postgres@127.0.0.1:5432/test", "PostgreSQL URL")
@@ -71,6 +71,8 @@ func handler(ctx context.Context, o options) (http.Handler, func(), error) {
 		return sessionHandler(ctx, o)
 	case "plain":
 		return plainHandler(ctx, o)
+	case "floor":
+		return floorHandler(ctx, o)
 	case "plaintls":
 		return http.HandlerFunc(validateLike), func() {}, nil
 	}

@@ -66,7 +66,7 @@ func plainHandler(ctx context.Context, o options) (http.Handler, func(), error) 
 // plainBolt reads a key in a bbolt read transaction, copying the value
 // out as a store must.
 func plainBolt(o options, value []byte) (reader, func(), error) {
-	path := filepath.Join(o.dir, "loadtest-plain.db")
+	path := filepath.Join(o.dir, "loadtest-"+o.mode+".db")
 	os.Remove(path)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
@@ -112,7 +112,7 @@ func plainRedis(ctx context.Context, o options, value []byte) (reader, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	key := func(i int) string { return "loadtest:plain:" + strconv.Itoa(i) }
+	key := func(i int) string { return "loadtest:" + o.mode + ":" + strconv.Itoa(i) }
 	for i := range o.sessions {
 		if err := c.Do(ctx, c.B().Set().Key(key(i)).Value(rueidis.BinaryString(value)).Build()).Error(); err != nil {
 			c.Close()
@@ -132,9 +132,11 @@ func plainPostgres(ctx context.Context, o options, value []byte) (reader, func()
 	if err != nil {
 		return nil, nil, err
 	}
-	setup := `CREATE SCHEMA IF NOT EXISTS loadtest_plain;
-DROP TABLE IF EXISTS loadtest_plain.plain;
-CREATE TABLE loadtest_plain.plain (id text PRIMARY KEY, rec bytea NOT NULL)`
+	schema := "loadtest_" + o.mode // plain and floor may run side by side
+	table := pgx.Identifier{schema, "plain"}
+	setup := "CREATE SCHEMA IF NOT EXISTS " + pgx.Identifier{schema}.Sanitize() + ";\n" +
+		"DROP TABLE IF EXISTS " + table.Sanitize() + ";\n" +
+		"CREATE TABLE " + table.Sanitize() + " (id text PRIMARY KEY, rec bytea NOT NULL)"
 	if _, err := pool.Exec(ctx, setup); err != nil {
 		pool.Close()
 		return nil, nil, err
@@ -143,13 +145,14 @@ CREATE TABLE loadtest_plain.plain (id text PRIMARY KEY, rec bytea NOT NULL)`
 	for i := range rows {
 		rows[i] = []any{strconv.Itoa(i), value}
 	}
-	if _, err := pool.CopyFrom(ctx, pgx.Identifier{"loadtest_plain", "plain"}, []string{"id", "rec"}, pgx.CopyFromRows(rows)); err != nil {
+	if _, err := pool.CopyFrom(ctx, table, []string{"id", "rec"}, pgx.CopyFromRows(rows)); err != nil {
 		pool.Close()
 		return nil, nil, err
 	}
+	query := "SELECT rec FROM " + table.Sanitize() + " WHERE id = $1"
 	read := func(ctx context.Context, i int) error {
 		var rec []byte
-		return pool.QueryRow(ctx, "SELECT rec FROM loadtest_plain.plain WHERE id = $1", strconv.Itoa(i)).Scan(&rec)
+		return pool.QueryRow(ctx, query, strconv.Itoa(i)).Scan(&rec)
 	}
 	return read, pool.Close, nil
 }

@@ -25,7 +25,7 @@ measure() {
 
 rounds() {
 	local n=$1 secs=$2 script=$3 a=$4 b=$5 shares=()
-	printf '%-6s %12s %10s %12s %10s %7s\n' round plain-req/s p99 session-req/s p99 share
+	printf '%-6s %12s %10s %12s %10s %7s\n' round "${A:-plain}-req/s" p99 "${B:-session}-req/s" p99 share
 	for i in $(seq 1 "$n"); do
 		if ((i % 2)); then
 			read -r ra pa < <(measure "$a" "$script" "$secs")
