@@ -13,8 +13,8 @@ import (
 )
 
 // Create stores rec and indexes its token hashes, the current one also on
-// the session's row, in one statement and one round trip. It returns [sessiond.ErrConflict] if the id or any hash is
-// taken.
+// the session's row, in one statement and one round trip. It returns
+// [sessiond.ErrConflict] if the id or any hash is taken.
 func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 	raw, err := rec.MarshalBinary()
 	if err != nil {
