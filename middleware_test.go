@@ -3,6 +3,7 @@ package sessiond_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -101,32 +102,36 @@ func TestMiddleware_BearerWhenEnabled(t *testing.T) {
 }
 
 func TestMiddleware_CookieSetBeforeFirstByte(t *testing.T) {
-	e := newEnv(t, sessionConfig())
-	var lateErr error
-	h := e.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, _, err := e.m.Login(r.Context(), sessiond.LoginInfo{UserID: "alice"}); err != nil {
-			t.Errorf("Login: %v", err)
-		}
-		s := sessiond.FromContext(r.Context())
-		s.Set("k", "v")
-		w.Write([]byte("hello"))
-		http.NewResponseController(w).Flush()
-		_, lateErr = s.Renew(r.Context())
-	}))
-	res := serve(h, httptestRequest("POST", "/"))
-	c := sessionCookie(res)
-	if c == nil {
-		t.Fatalf("login before the first byte set no cookie")
-	}
-	if !errors.Is(lateErr, sessiond.ErrHeadersWritten) {
-		t.Errorf("Renew after the body began = %v, want ErrHeadersWritten", lateErr)
-	}
-	s, _, err := e.m.Load(t.Context(), c.Value, sessiond.Client{})
-	if err != nil {
-		t.Fatalf("cookie token: %v", err)
-	}
-	if v, _ := sessiond.Get[string](s, "k"); v != "v" {
-		t.Errorf("data set before the first byte = %q, want v", v)
+	for _, bw := range bodyWrites {
+		t.Run(bw.name, func(t *testing.T) {
+			e := newEnv(t, sessionConfig())
+			var lateErr error
+			h := e.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if _, _, err := e.m.Login(r.Context(), sessiond.LoginInfo{UserID: "alice"}); err != nil {
+					t.Errorf("Login: %v", err)
+				}
+				s := sessiond.FromContext(r.Context())
+				s.Set("k", "v")
+				bw.write(w, "hello")
+				http.NewResponseController(w).Flush()
+				_, lateErr = s.Renew(r.Context())
+			}))
+			res := serve(h, httptestRequest("POST", "/"))
+			c := sessionCookie(res)
+			if c == nil {
+				t.Fatalf("login before the first byte set no cookie")
+			}
+			if !errors.Is(lateErr, sessiond.ErrHeadersWritten) {
+				t.Errorf("Renew after the body began = %v, want ErrHeadersWritten", lateErr)
+			}
+			s, _, err := e.m.Load(t.Context(), c.Value, sessiond.Client{})
+			if err != nil {
+				t.Fatalf("cookie token: %v", err)
+			}
+			if v, _ := sessiond.Get[string](s, "k"); v != "v" {
+				t.Errorf("data set before the first byte = %q, want v", v)
+			}
+		})
 	}
 }
 
@@ -157,24 +162,38 @@ func TestMiddleware_StoreFailureFailsClosed(t *testing.T) {
 	}
 }
 
+// bodyWrites are the ways a handler writes its body: each must commit the
+// session before the first byte.
+var bodyWrites = []struct {
+	name  string
+	write func(http.ResponseWriter, string)
+}{
+	{"Write", func(w http.ResponseWriter, s string) { w.Write([]byte(s)) }},
+	{"WriteString", func(w http.ResponseWriter, s string) { io.WriteString(w, s) }},
+}
+
 func TestMiddleware_CommitFailureFailsClosed(t *testing.T) {
-	e := newEnv(t, sessionConfig())
-	_, tok := e.login(t, "alice")
-	broken := &failingStore{Store: e.store}
-	m, _ := sessiond.New(broken, sessiond.Config{Now: e.clock.Now, Auditor: e.audit})
-	e.m = m
-	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sessiond.FromContext(r.Context()).Set("k", "v")
-		broken.fail.Store(true)
-		w.Header().Set("X-Secret", "handler header")
-		w.Write([]byte("the handler's page"))
-	}))
-	res := do(h, "POST", "/", tok)
-	if res.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("commit failed: status %d, want 503", res.StatusCode)
-	}
-	if b := body(res); strings.Contains(b, "handler's page") || res.Header.Get("X-Secret") != "" {
-		t.Errorf("commit failed but the handler's response went out: %q", b)
+	for _, bw := range bodyWrites {
+		t.Run(bw.name, func(t *testing.T) {
+			e := newEnv(t, sessionConfig())
+			_, tok := e.login(t, "alice")
+			broken := &failingStore{Store: e.store}
+			m, _ := sessiond.New(broken, sessiond.Config{Now: e.clock.Now, Auditor: e.audit})
+			e.m = m
+			h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				sessiond.FromContext(r.Context()).Set("k", "v")
+				broken.fail.Store(true)
+				w.Header().Set("X-Secret", "handler header")
+				bw.write(w, "the handler's page")
+			}))
+			res := do(h, "POST", "/", tok)
+			if res.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("commit failed: status %d, want 503", res.StatusCode)
+			}
+			if b := body(res); strings.Contains(b, "handler's page") || res.Header.Get("X-Secret") != "" {
+				t.Errorf("commit failed but the handler's response went out: %q", b)
+			}
+		})
 	}
 }
 

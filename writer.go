@@ -1,6 +1,7 @@
 package sessiond
 
 import (
+	"io"
 	"maps"
 	"net/http"
 )
@@ -44,6 +45,15 @@ func (w *commitWriter) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// WriteString commits before the first byte, and hands s on without the
+// copy into a []byte that io.WriteString would otherwise make.
+func (w *commitWriter) WriteString(s string) (int, error) {
+	if !w.begin() {
+		return len(s), nil
+	}
+	return io.WriteString(w.ResponseWriter, s)
 }
 
 // FlushError commits, then flushes.
