@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	_ "net/http/pprof" // served only with -pprof
 	"os"
 	"os/signal"
 	"strings"
@@ -22,6 +23,7 @@ type options struct {
 	sessions                  int
 	redisURL, postgresURL     string
 	dir                       string
+	pprof                     string
 }
 
 func main() {
@@ -36,6 +38,7 @@ func main() {
 	flag.StringVar(&o.dir, "dir", os.TempDir(), "directory for the bbolt files")
 	flag.StringVar(&o.certFile, "cert", "", "TLS certificate file (plaintls mode)")
 	flag.StringVar(&o.keyFile, "key", "", "TLS key file (plaintls mode)")
+	flag.StringVar(&o.pprof, "pprof", "", "address to serve net/http/pprof on, to profile the server under load")
 	flag.BoolVar(&o.typed, "typed", false, "handlers set Content-Type, as most real handlers do")
 	flag.Parse()
 	log.SetFlags(0)
@@ -47,6 +50,9 @@ func main() {
 		log.Fatalf("loadtest: %v", err)
 	}
 	defer cleanup()
+	if o.pprof != "" {
+		go func() { log.Print(http.ListenAndServe(o.pprof, nil)) }()
+	}
 	srv := &http.Server{Addr: o.addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()

@@ -17,7 +17,9 @@ trap 'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$work"' EXIT
 
 (cd "$here" && go build -o "$work/loadtest" .)
 taskset -c 0 "$work/loadtest" -store "$store" -mode "${A:-plain}" -addr 127.0.0.1:8081 -dir "$work" -tokens "$work/tokens-a" ${TYPED:+-typed} &
+PID_A=$!
 taskset -c 0 "$work/loadtest" -store "$store" -mode "${B:-session}" -addr 127.0.0.1:8082 -dir "$work" -tokens "$work/tokens" ${TYPED:+-typed} &
+PID_B=$!
 wait_up http://127.0.0.1:8081/ http://127.0.0.1:8082/
 export TOKENS=$work/tokens
 unset API_KEY # load.lua: GET with the session cookie

@@ -27,10 +27,12 @@ esac
 export API_KEY=loadtest-$RANDOM$RANDOM$RANDOM$RANDOM
 SESSIOND_API_KEY=$API_KEY taskset -c 0 "$work/sessiond" serve --store "$url" \
 	--data-dir "$work/data" --addr 127.0.0.1:8444 --log-level warn >"$work/sessiond.log" 2>&1 &
+PID_B=$!
 wait_up https://127.0.0.1:8444/healthz
 # The plain server uses the development certificate sessiond made.
 taskset -c 0 "$work/loadtest" -mode plaintls -addr 127.0.0.1:8443 \
 	-cert "$work/data/dev-cert.pem" -key "$work/data/dev-key.pem" >"$work/plain.log" 2>&1 &
+PID_A=$!
 wait_up https://127.0.0.1:8443/
 
 : >"$work/tokens"
