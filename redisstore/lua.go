@@ -1,11 +1,12 @@
 package redisstore
 
 // The scripts, each on one token key, KEYS[1], whose value is a home or a
-// link (see value.go). Every script starts with parse, which returns the
-// kind ('H' or 'L') and the record id of a value, and nil for no value.
-// Times and versions are fixed-width strings, compared as strings. Expiry
-// times are Unix milliseconds in 16 digits; tonumber reads them exactly.
-const parse = `
+// link (see value.go). Every script starts with token, which reads the
+// key into v, its kind ('H' or 'L') and its record id, all nil for no
+// value. Times and versions are fixed-width strings, compared as strings.
+// Expiry times are Unix milliseconds in 16 digits; tonumber reads them
+// exactly.
+const token = `
 local function parse(v)
   if not v then
     return nil, nil
@@ -16,14 +17,15 @@ local function parse(v)
   end
   return 'L', v:sub(66)
 end
+local v = redis.call('GET', KEYS[1])
+local kind, id = parse(v)
 `
 
 // claimHome makes KEYS[1] the home ARGV[2] of record ARGV[1], expiring at
 // ARGV[3]. It answers 1, or 0 if the key belongs to another record or is a
 // link. A home of the same record is replaced: it is left by an earlier
 // attempt of the same write.
-var claimHome = newScript(parse + `
-local kind, id = parse(redis.call('GET', KEYS[1]))
+var claimHome = newScript(token + `
 if kind and (id ~= ARGV[1] or kind ~= 'H') then
   return 0
 end
@@ -36,8 +38,7 @@ return 1
 // key was already the record's (with ARGV[4] = "1", a link then leads to
 // ARGV[2] from now on; a home is left alone), and 0 if it belongs to
 // another record.
-var claimLink = newScript(parse + `
-local kind, id = parse(redis.call('GET', KEYS[1]))
+var claimLink = newScript(token + `
 if not kind then
   redis.call('SET', KEYS[1], 'L' .. ARGV[2] .. ARGV[1], 'PXAT', tonumber(ARGV[3]))
   return 1
@@ -56,9 +57,7 @@ return 2
 // (ARGV[3] = "same") or a link to the new home of hash ARGV[3], and it
 // expires at ARGV[5]. It answers 1, 0 for another version, or -1 if the
 // key is not the record's home.
-var swap = newScript(parse + `
-local v = redis.call('GET', KEYS[1])
-local kind, id = parse(v)
+var swap = newScript(token + `
 if kind ~= 'H' or id ~= ARGV[1] then
   return -1
 end
@@ -78,9 +77,7 @@ return 1
 // and with idle the expiry to ARGV[4] or the absolute deadline, whichever
 // is earlier. A missing key stays missing. It answers {1}, {2, to} if the
 // key is a link of the record, or {0}.
-var touch = newScript(parse + `
-local v = redis.call('GET', KEYS[1])
-local kind, id = parse(v)
+var touch = newScript(token + `
 if id ~= ARGV[1] then
   return {0}
 end
@@ -103,9 +100,7 @@ return {1}
 
 // removeHome deletes the home KEYS[1] of record ARGV[1]. It answers
 // {1, value}, {2, to} if the key is a link of the record, or {0}.
-var removeHome = newScript(parse + `
-local v = redis.call('GET', KEYS[1])
-local kind, id = parse(v)
+var removeHome = newScript(token + `
 if id ~= ARGV[1] then
   return {0}
 end
@@ -118,8 +113,7 @@ return {1, v}
 
 // drop deletes KEYS[1] if it belongs to record ARGV[1] and is of kind
 // ARGV[2] ('H' or 'L'). It answers 1 if it did.
-var drop = newScript(parse + `
-local kind, id = parse(redis.call('GET', KEYS[1]))
+var drop = newScript(token + `
 if id ~= ARGV[1] or kind ~= ARGV[2] then
   return 0
 end

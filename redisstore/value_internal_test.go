@@ -29,8 +29,8 @@ func TestValueLayout(t *testing.T) {
 			t.Errorf("%s: got Lua position %d, want %d", tc.name, tc.lua, tc.off+1)
 		}
 	}
-	if !strings.Contains(parse, "v:sub(70, 74)") || !strings.Contains(parse, "v:sub(75, 74 + n)") || !strings.Contains(parse, "v:sub(66)") {
-		t.Error("parse no longer reads the positions this test checks")
+	if !strings.Contains(token, "v:sub(70, 74)") || !strings.Contains(token, "v:sub(75, 74 + n)") || !strings.Contains(token, "v:sub(66)") {
+		t.Error("token no longer reads the positions this test checks")
 	}
 }
 
