@@ -27,9 +27,17 @@
 //     the record. Beside it are the columns the store indexes or touches:
 //     id (primary key), user_id, version, last_seen_at, idle_expires_at,
 //     absolute_expires_at, expires_at, generated as the earlier
-//     deadline, and token_hash, the current token's hash. Indexes:
+//     deadline, expiry_bin, generated as expires_at rounded down to ten
+//     minutes, and token_hash, the current token's hash. Indexes:
 //     token_hash (unique) for Find, user_id (partial, without anonymous
-//     sessions) for ListUser, and expires_at for the janitor.
+//     sessions) for ListUser, and expiry_bin for the janitor. No index
+//     covers a column that a touch moves, but for expiry_bin once in ten
+//     minutes, and pages are filled to 75% (fillfactor): so a touch is a
+//     heap-only (HOT) update, which adds no index entry and whose dead
+//     versions later reads prune off the page. An index on expires_at
+//     would give every touch a new entry in all four indexes, and the
+//     lookup behind every request would wade through the dead ones until
+//     a vacuum. The price is a table a third larger.
 //   - session_tokens: every token hash, current or retired, with the id
 //     of its session. The hash is the primary key, so that one hash leads
 //     to one session only; rows go with their session (ON DELETE
@@ -53,6 +61,11 @@
 // (logins, rotations, touches) until it ends, about a second per million
 // sessions; reads go on. Sessions written before it are found through
 // session_tokens until their next Update.
+//
+// Migration 3 sets the fillfactor, adds expiry_bin and moves the
+// janitor's index to it. Adding the column rewrites the table, which holds
+// back reads and writes of sessions until it ends: 0.3 s for 100,000
+// sessions on a two-core test machine.
 //
 // # Round trips
 //

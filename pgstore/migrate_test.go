@@ -4,9 +4,11 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/pgstore"
 	"github.com/sessiond/sessiond/storetest"
 )
@@ -24,7 +26,7 @@ func appliedVersions(t *testing.T, p *pgxpool.Pool, schema string) []int {
 }
 
 // released are the versions of the package's migrations.
-var released = []int{1, 2}
+var released = []int{1, 2, 3}
 
 // wantVersions checks that schema has each migration applied once.
 func wantVersions(t *testing.T, p *pgxpool.Pool, schema string) {
@@ -86,5 +88,47 @@ func TestMigrateNewerSchema(t *testing.T) {
 	want := append(slices.Clone(released), 9999)
 	if got := appliedVersions(t, p, s.Schema()); !slices.Equal(got, want) {
 		t.Errorf("applied versions: got %v, want %v", got, want)
+	}
+}
+
+// TestMigrateFromVersion2 takes a schema with sessions in it back to its
+// shape at version 2, then opens it: migration 3 moves the janitor's index
+// to expiry_bin, and the sessions are still found, and swept when they
+// expire.
+func TestMigrateFromVersion2(t *testing.T) {
+	p := testPool(t)
+	c := newClock()
+	s := newStore(t, p, pgstore.Config{Now: c.Now, SweepInterval: -1})
+	now := c.Now().UTC().Truncate(time.Microsecond)
+	short, long := expiringIn(time.Minute, now), expiringIn(time.Hour, now)
+	mustCreate(t, s, short, long)
+	schema := pgx.Identifier{s.Schema()}.Sanitize()
+	back := "SET LOCAL search_path = " + schema + `;
+DROP INDEX sessions_expiry_bin;
+ALTER TABLE sessions DROP COLUMN expiry_bin;
+ALTER TABLE sessions RESET (fillfactor);
+CREATE INDEX sessions_expires_at ON sessions (expires_at);
+DELETE FROM schema_migrations WHERE version = 3`
+	if err := pgx.BeginFunc(t.Context(), p, func(tx pgx.Tx) error {
+		_, err := tx.Exec(t.Context(), back)
+		return err
+	}); err != nil {
+		t.Fatalf("taking the schema back to version 2: %v", err)
+	}
+
+	upgraded := newStore(t, p, pgstore.Config{Schema: s.Schema(), Now: c.Now, SweepInterval: -1})
+	wantVersions(t, p, s.Schema())
+	for _, rec := range []*sessiond.Record{short, long} {
+		if _, ok, err := upgraded.Find(t.Context(), rec.TokenHash); !ok || err != nil {
+			t.Errorf("Find after the migration: got (%t, %v), want (true, nil)", ok, err)
+		}
+	}
+	c.Advance(2 * time.Minute)
+	if got := mustSweep(t, upgraded); got != 1 {
+		t.Errorf("Sweep after the migration: got %d removed, want 1", got)
+	}
+	if found(t, upgraded, short.ID) || !found(t, upgraded, long.ID) {
+		t.Errorf("after the sweep: got (expired %t, live %t) found, want (false, true)",
+			found(t, upgraded, short.ID), found(t, upgraded, long.ID))
 	}
 }

@@ -130,14 +130,16 @@ TRUNCATE {sessions}, {tokens}`
 
 // The janitor's statements, each bounded to $2 rows.
 const (
-	// sweepSessionsSQL deletes sessions expired at $1. SKIP LOCKED lets
-	// the janitors of several replicas share the work without waiting on
-	// each other, and the repeated condition leaves alone a session that
-	// a touch saved in the meantime.
+	// sweepSessionsSQL deletes sessions expired at $1. It searches the
+	// index of expiry_bin (expires_at rounded down, so every expired
+	// session's bin is at most $1), and checks expires_at itself on the
+	// rows found. SKIP LOCKED lets the janitors of several replicas share
+	// the work without waiting on each other, and the repeated condition
+	// leaves alone a session that a touch saved in the meantime.
 	sweepSessionsSQL = `DELETE FROM {sessions}
 WHERE id IN (
-	SELECT id FROM {sessions} WHERE expires_at <= $1
-	ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+	SELECT id FROM {sessions} WHERE expiry_bin <= $1 AND expires_at <= $1
+	ORDER BY expiry_bin LIMIT $2 FOR UPDATE SKIP LOCKED
 ) AND expires_at <= $1
 RETURNING rec, last_seen_at, idle_expires_at`
 
