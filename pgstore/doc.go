@@ -32,12 +32,12 @@
 //     token_hash (unique) for Find, user_id (partial, without anonymous
 //     sessions) for ListUser, and expiry_bin for the janitor. No index
 //     covers a column that a touch moves, but for expiry_bin once in ten
-//     minutes, and pages are filled to 75% (fillfactor): so a touch is a
+//     minutes, and pages are filled to 90% (fillfactor): so a touch is a
 //     heap-only (HOT) update, which adds no index entry and whose dead
 //     versions later reads prune off the page. An index on expires_at
 //     would give every touch a new entry in all four indexes, and the
 //     lookup behind every request would wade through the dead ones until
-//     a vacuum. The price is a table a third larger.
+//     a vacuum. The price is a table a ninth larger.
 //   - session_tokens: every token hash, current or retired, with the id
 //     of its session. The hash is the primary key, so that one hash leads
 //     to one session only; rows go with their session (ON DELETE

@@ -40,8 +40,9 @@ func updateCounts(t *testing.T, p *pgxpool.Pool, table string) (updated, heapOnl
 // slow down as sessions are touched, between vacuums. It fills many pages
 // with sessions, brings each one's idle deadline into one ten-minute bin,
 // then touches each three times more within the bin: every one of those
-// updates must be heap-only. An index on a column a touch moves, or pages
-// filled to the brim, would make them ordinary updates.
+// updates must be heap-only. An index on a column a touch moves would
+// make them all ordinary updates; pages filled to the brim, the first
+// touch on each full page (10 of the 900 here).
 func TestTouchHeapOnly(t *testing.T) {
 	testPool(t) // skips without a server
 	p, err := connect(testURL())

@@ -127,8 +127,7 @@ DELETE FROM schema_migrations WHERE version = 3`
 	if got := mustSweep(t, upgraded); got != 1 {
 		t.Errorf("Sweep after the migration: got %d removed, want 1", got)
 	}
-	if found(t, upgraded, short.ID) || !found(t, upgraded, long.ID) {
-		t.Errorf("after the sweep: got (expired %t, live %t) found, want (false, true)",
-			found(t, upgraded, short.ID), found(t, upgraded, long.ID))
+	if expired, live := found(t, upgraded, short.ID), found(t, upgraded, long.ID); expired || !live {
+		t.Errorf("after the sweep: got (expired %t, live %t) found, want (false, true)", expired, live)
 	}
 }

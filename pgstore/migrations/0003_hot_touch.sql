@@ -9,10 +9,12 @@
 -- down to ten minutes, which a touch changes only when it carries the
 -- deadline into the next ten minutes. The janitor's statement keeps its
 -- exact condition on expires_at; the bin only narrows the scan. And each
--- page keeps a quarter free for the new versions of its rows (fillfactor,
--- set before the column is added, so that the rewrite the new column
--- takes already leaves the room).
-ALTER TABLE sessions SET (fillfactor = 75);
+-- page keeps a tenth free, room for one new version of a row: on a full
+-- page, the first touch would find no dead version to prune and move the
+-- row to another page, an ordinary update. (The fillfactor is set before
+-- the column is added, so that the rewrite the new column takes already
+-- leaves the room.)
+ALTER TABLE sessions SET (fillfactor = 90);
 
 ALTER TABLE sessions ADD COLUMN expiry_bin timestamptz NOT NULL
 	GENERATED ALWAYS AS (date_bin('10 minutes', LEAST(idle_expires_at, absolute_expires_at),
