@@ -61,10 +61,22 @@ func (p AnomalyPolicy) valid() bool {
 
 // anomaly compares the request's client with the session's and applies the
 // policy. A revoked session is ErrInvalidToken.
+//
+// A User-Agent that is missing or empty where one was recorded is a change:
+// dropping the header must not switch the comparison off. An IP address is
+// compared only when the request has one (the middleware always does; an
+// API caller may leave it out), and a zero Client, no client known, is not
+// compared at all. What the policy lets through becomes the value compared
+// next, but never an empty one: nothing overwrites a recorded value with
+// nothing.
 func (s *Session) anomaly(ctx context.Context) error {
+	if s.client == (Client{}) {
+		return nil
+	}
 	rec := s.record()
+	ua := clip(s.client.UserAgent, maxUserAgent)
 	ipMoved := s.client.IP != "" && rec.IP != "" && !sameNetwork(rec.IP, s.client.IP)
-	uaChanged := s.client.UserAgent != "" && rec.UserAgent != "" && clip(s.client.UserAgent, maxUserAgent) != rec.UserAgent
+	uaChanged := rec.UserAgent != "" && ua != rec.UserAgent
 	reason, action := s.m.cfg.Anomaly.judge(ipMoved, uaChanged)
 	if action == 0 || (action == ActionReauth && rec.ReauthRequired) {
 		return nil // nothing new: a demand already made is not made again
@@ -81,7 +93,12 @@ func (s *Session) anomaly(ctx context.Context) error {
 			next.ReauthRequired = true
 			return nil
 		}
-		next.IP, next.UserAgent = s.client.IP, clip(s.client.UserAgent, maxUserAgent)
+		if s.client.IP != "" {
+			next.IP = s.client.IP
+		}
+		if ua != "" {
+			next.UserAgent = ua
+		}
 		return nil
 	})
 }

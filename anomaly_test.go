@@ -30,6 +30,9 @@ func TestAnomaly_DefaultPolicy(t *testing.T) {
 		{"IP moved", "198.51.100.7:1", "test-agent", 200, "ip_change", true},
 		{"User-Agent changed", "192.0.2.1:1", "other-agent", 401, "user_agent_change", true},
 		{"both changed", "198.51.100.7:1", "other-agent", 401, "ip_and_user_agent_change", false},
+		// A missing User-Agent is a change, not a way out of the check.
+		{"User-Agent dropped", "192.0.2.1:1", "", 401, "user_agent_change", true},
+		{"IP moved, User-Agent dropped", "198.51.100.7:1", "", 401, "ip_and_user_agent_change", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -92,6 +95,24 @@ func TestAnomaly_UserAgentChangeDemandsReauth(t *testing.T) {
 	}
 	if res := from(b.h, "/private", c.Value, "192.0.2.1:1", "other-agent"); res.StatusCode != http.StatusOK {
 		t.Errorf("after reauth with the new User-Agent: %d, want 200", res.StatusCode)
+	}
+}
+
+// A request that the policy lets through with no User-Agent never records
+// an empty one: the next User-Agent is still compared with the first.
+func TestAnomaly_EmptyUserAgentNeverRecorded(t *testing.T) {
+	e := newEnv(t, sessiond.Config{Anomaly: sessiond.AnomalyPolicy{BothChange: sessiond.ActionAudit}})
+	h := e.app()
+	s, tok := e.login(t, "alice")
+	if res := from(h, "/me", tok, "198.51.100.7:1", ""); res.StatusCode != 200 {
+		t.Fatalf("both changed under an auditing policy = %d, want 200", res.StatusCode)
+	}
+	got, _, err := e.m.Get(t.Context(), s.ID())
+	if err != nil || got.UserAgent() != "test-agent" || got.IP() != "198.51.100.7" {
+		t.Fatalf("recorded client %q %q (%v), want the new IP and the old User-Agent", got.IP(), got.UserAgent(), err)
+	}
+	if res := from(h, "/me", tok, "198.51.100.7:1", "other-agent"); res.StatusCode != 401 {
+		t.Errorf("another User-Agent after an empty one = %d, want 401 (re-authenticate)", res.StatusCode)
 	}
 }
 

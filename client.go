@@ -12,9 +12,15 @@ import (
 const maxUserAgent = 512
 
 // Client describes who sent a request: it is recorded at login, compared by
-// the anomaly policy and written into audit events.
+// the anomaly policy and written into audit events. The zero Client means
+// the client is not known (a session loaded by a background task): nothing
+// is compared.
 type Client struct {
-	IP        string
+	// IP is the client's address; empty when not known.
+	IP string
+	// UserAgent is the request's User-Agent header. An empty one, where
+	// the session recorded one, is a change of User-Agent (unless the
+	// whole Client is zero).
 	UserAgent string
 }
 

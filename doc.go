@@ -51,25 +51,31 @@
 // than Config.RotateEvery (default 15 minutes) is replaced on its next use.
 //
 // After a rotation the old token keeps working for Config.RotationGrace
-// (default 30 seconds), for requests already in flight, and a request made
-// with it is never answered with the new token. Presented after the grace
-// window, a rotated-out token means two parties hold the session: the whole
-// session is revoked and a [EventTokenReused] audit event says so.
+// (default 30 seconds), for requests already in flight: they read and
+// write the session's data. A request made with it is never answered with
+// the new token, and it cannot act on the account: [Session.Renew],
+// [Session.Reauth], [Session.RevokeOthers] and a [Guard] with MaxAge or
+// Methods refuse it with [ErrStaleToken], so a stolen old token never
+// becomes a live one. It can log out ([Session.Revoke]): ending the
+// session hands nobody anything. Presented after the grace window, a
+// rotated-out token means two parties hold the session: the whole session
+// is revoked and a [EventTokenReused] audit event says so.
 //
 // # Data
 //
 // Values are typed with [Get] and [Session.Set], encoded as JSON and sealed
 // at rest with XChaCha20-Poly1305 under a key ring ([Key]) with the
 // session's id as associated data, so a payload copied to another session
-// does not open. Data is decoded only when a request reads it. Every
+// does not open. A [KeyRing] of the same keys seals an application's own
+// secrets at rest. Data is decoded only when a request reads it. Every
 // session has a version; writes are compare-and-swap, and the middleware
 // merges concurrent changes key by key, so two requests never lose each
 // other's writes.
 //
 // # Revocation
 //
-// [Session.Revoke] (logout), [Manager.RevokeID], [Manager.RevokeUser] (with
-// exceptions, for "sign out my other devices") and
+// [Session.Revoke] (logout), [Session.RevokeOthers] ("sign out my other
+// devices"), [Manager.RevokeID], [Manager.RevokeUser] (with exceptions) and
 // [Manager.RevokeEverything] delete sessions from the store: the next
 // request through any Manager on the same store is refused. [Manager.List]
 // reads a user's sessions from the store's per-user index.
@@ -96,7 +102,9 @@
 // or /48 (IPv6) is audited and becomes the one compared next; a changed
 // User-Agent is audited and demands re-authentication
 // ([StateReauthRequired]); both at once revoke the session. Every decision
-// is a session.anomaly audit event.
+// is a session.anomaly audit event. A missing User-Agent where the session
+// recorded one is a change like any other, and nothing the policy lets
+// through replaces a recorded value with an empty one.
 //
 // # Limits
 //

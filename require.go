@@ -26,7 +26,9 @@ var (
 // Guard protects routes that need a session of some strength. Its zero
 // value demands an active session; MaxAge and Methods demand a fresh or a
 // stronger one, for sensitive actions (changing a password, an email, a
-// second factor).
+// second factor), and also that the request hold the session's current
+// token: a rotated-out token inside its grace window serves only the
+// routes that need no more than a session ([ErrStaleToken]).
 type Guard struct {
 	// MaxAge is how long ago the user may have last proved who they are
 	// (the session's auth_time). Zero means any time.
@@ -76,6 +78,8 @@ func (g Guard) Check(r *http.Request) error {
 		return ErrReauthRequired
 	case g.MaxAge > 0 && s.m.now().Sub(rec.AuthTime) > g.MaxAge:
 		return ErrReauthRequired
+	case (g.MaxAge > 0 || len(g.Methods) > 0) && !s.holdsCurrent():
+		return ErrStaleToken
 	}
 	for _, m := range g.Methods {
 		if !slices.Contains(rec.AuthMethods, m) {

@@ -8,6 +8,11 @@ import (
 // Revoke ends the session on the server at once, with no grace for any of
 // its tokens, and audits reason (e.g. [ReasonLogout]). Inside the middleware
 // the cookie is expired in the response. Revoking twice is not an error.
+//
+// A request holding a rotated-out token inside its grace window may revoke
+// (log out) too: ending the session hands its holder nothing, and a thief
+// who can end it could as well replay the token after the grace window,
+// which ends it as stolen.
 func (s *Session) Revoke(ctx context.Context, reason string) error {
 	if err := s.h.canWrite(); err != nil {
 		return err
@@ -32,6 +37,26 @@ func (s *Session) revoke(ctx context.Context, reason string) error {
 	s.revoked = true
 	s.m.audit(ctx, EventRevoked, s.rec, s.client, reason)
 	return nil
+}
+
+// RevokeOthers ends every other session of the session's user ("sign out
+// everywhere else") and returns how many it ended. It acts on the user's
+// account, so only an active session ([ErrPending], [ErrReauthRequired])
+// whose current token the request holds ([ErrStaleToken]) may.
+func (s *Session) RevokeOthers(ctx context.Context, reason string) (int, error) {
+	s.mu.Lock()
+	rec, presented, revoked := s.rec, s.presented, s.revoked
+	s.mu.Unlock()
+	switch {
+	case revoked:
+		return 0, ErrInvalidToken
+	case rec.TokenHash != presented:
+		return 0, ErrStaleToken
+	}
+	if err := rec.mayAct(); err != nil {
+		return 0, err
+	}
+	return s.m.RevokeUser(ctx, rec.UserID, reason, rec.ID)
 }
 
 // Logout revokes the request's session, if any, with [ReasonLogout] and

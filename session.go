@@ -13,7 +13,9 @@ import (
 type Session struct {
 	m      *Manager
 	client Client
-	// presented is the hash of the token the session was loaded with.
+	// presented is the hash of the token the request holds: the one the
+	// session was loaded or created with, or the one a rotation in this
+	// request issued; zero for a session that came from a list.
 	presented Hash
 	// h is the middleware's state of the request, nil outside it.
 	h *holder
@@ -42,6 +44,14 @@ func (s *Session) record() *Record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rec
+}
+
+// holdsCurrent reports whether the request holds the session's current
+// token.
+func (s *Session) holdsCurrent() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rec.TokenHash == s.presented
 }
 
 // ID returns the session's public id: safe to show, list and log.

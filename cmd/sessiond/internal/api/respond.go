@@ -34,11 +34,13 @@ func writeError(w http.ResponseWriter, status int, name string) string {
 }
 
 // writeSessionError answers an error from the session engine, every
-// invalid token alike and a store failure as 503 (fail closed), and
-// returns the error's name.
+// invalid token alike (a stale one and a half-finished login's included)
+// and a store failure as 503 (fail closed), and returns the error's name.
 func writeSessionError(w http.ResponseWriter, err error) string {
 	switch {
-	case errors.Is(err, sessiond.ErrInvalidToken):
+	case errors.Is(err, sessiond.ErrReauthRequired):
+		return writeError(w, http.StatusUnauthorized, "reauth_required")
+	case errors.Is(err, sessiond.ErrInvalidToken), errors.Is(err, sessiond.ErrPending):
 		return writeError(w, http.StatusUnauthorized, "invalid_session")
 	case errors.Is(err, sessiond.ErrThrottled):
 		w.Header().Set("Retry-After", "60")

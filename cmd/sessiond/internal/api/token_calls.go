@@ -24,9 +24,12 @@ func (a *api) validate(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, s, tok)
 }
 
-// rotate replaces the token: 200 {token, session}. auth_time is kept.
+// rotate replaces the token: 200 {token, session}. auth_time is kept. A
+// session that must re-authenticate is refused (401 reauth_required), and
+// so is a rotated-out token inside its grace window (401
+// invalid_session): a new token is never handed to its holder.
 func (a *api) rotate(w http.ResponseWriter, r *http.Request) {
-	s := a.loadTokenOnly(w, r)
+	s := a.loadTokenOnly(w, r, true)
 	if s == nil {
 		return
 	}
@@ -47,13 +50,15 @@ type dataBody struct {
 }
 
 // data changes session data: 200 {session}; 409 when version is stale.
-// Without version the change is merged key by key.
+// Without version the change is merged key by key. A session that must
+// re-authenticate is refused (401 reauth_required); a rotated-out token
+// inside its grace window may still write, for requests in flight.
 func (a *api) data(w http.ResponseWriter, r *http.Request) {
 	var b dataBody
 	if !decode(w, r, &b) {
 		return
 	}
-	s, tok, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	s, tok, _ := a.load(w, r, tokenBody{Token: b.Token}, true)
 	if s == nil {
 		return
 	}
@@ -80,7 +85,10 @@ type reauthBody struct {
 	AuthMethods []string `json:"auth_methods"`
 }
 
-// reauth records a fresh authentication: 200 {token, session}.
+// reauth records a fresh authentication: 200 {token, session}. It is the
+// one call a session that must re-authenticate is let through to; a
+// rotated-out token inside its grace window is refused (401
+// invalid_session).
 func (a *api) reauth(w http.ResponseWriter, r *http.Request) {
 	var b reauthBody
 	if !decode(w, r, &b) {
@@ -102,9 +110,11 @@ func (a *api) reauth(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, s, tok)
 }
 
-// revoke ends the session of a token (logout): 204.
+// revoke ends the session of a token (logout): 204. Any token that leads
+// to the session ends it, one inside its grace window or of a session that
+// must re-authenticate included: ending a session hands nobody anything.
 func (a *api) revoke(w http.ResponseWriter, r *http.Request) {
-	s := a.loadTokenOnly(w, r)
+	s := a.loadTokenOnly(w, r, false)
 	if s == nil {
 		return
 	}
@@ -117,14 +127,14 @@ func (a *api) revoke(w http.ResponseWriter, r *http.Request) {
 }
 
 // loadTokenOnly reads a body of just {"token"} and loads its session,
-// answering a refusal itself (nil).
-func (a *api) loadTokenOnly(w http.ResponseWriter, r *http.Request) *sessiond.Session {
+// answering a refusal itself (nil); strict as for load.
+func (a *api) loadTokenOnly(w http.ResponseWriter, r *http.Request, strict bool) *sessiond.Session {
 	var b struct {
 		Token *string `json:"token"`
 	}
 	if !decode(w, r, &b) {
 		return nil
 	}
-	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, false)
+	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, strict)
 	return s
 }

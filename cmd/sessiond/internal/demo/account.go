@@ -70,7 +70,7 @@ func (s *Site) revokeSession(w http.ResponseWriter, r *http.Request) {
 // revokeOthers signs every other session of the user out (R33, R34).
 func (s *Site) revokeOthers(w http.ResponseWriter, r *http.Request) {
 	current := sessiond.FromContext(r.Context())
-	if _, err := s.cfg.Manager.RevokeUser(r.Context(), current.UserID(), sessiond.ReasonUser, current.ID()); err != nil {
+	if _, err := current.RevokeOthers(r.Context(), sessiond.ReasonUser); err != nil {
 		s.fail(w, r, err)
 		return
 	}

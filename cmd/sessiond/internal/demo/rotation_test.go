@@ -84,3 +84,42 @@ func TestMFA_EnrolmentRotatesToken_R24(t *testing.T) {
 		t.Errorf("enrolling a second factor kept the token")
 	}
 }
+
+// Whoever holds a rotated-out token inside its grace window can neither
+// turn it into a live token nor act on the account: re-authentication,
+// the password change and "sign out everywhere else" refuse it (R23).
+func TestGraceToken_ActsOnNothing_R23(t *testing.T) {
+	s := newTestSite(t)
+	b := s.browser()
+	b.signup("alice")
+	other := s.browser()
+	other.mustLogin("alice")
+	old := b.session()
+	wantRedirect(t, "reauth", b.reauth("/account", ""), "/account")
+
+	thief := s.browser()
+	thief.setSession(old)
+	csrf := thief.token("/account/sessions") // a page that only needs the session
+	for _, c := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/account/sessions/revoke-others", url.Values{}},
+		{"/account/password", url.Values{"current_password": {testPassword}, "new_password": {"the thief's password"}, "revoke_others": {"1"}}},
+		{"/reauth", url.Values{"password": {testPassword}, "next": {"/account"}}},
+	} {
+		c.form.Set("csrf_token", csrf)
+		r := thief.post(c.path, c.form)
+		if r.StatusCode < 300 || r.StatusCode == http.StatusOK || r.cookie(sessionCookie) != nil && r.cookie(sessionCookie).Value != "" {
+			t.Errorf("POST %s with the grace token = %d, Set-Cookie %q; want a refusal and no token", c.path, r.StatusCode, r.setCookie(sessionCookie))
+		}
+	}
+	if code, _ := other.me(); code != http.StatusOK {
+		t.Errorf("the other session after the grace token's attempts: /api/me = %d, want 200", code)
+	}
+	if code, _ := b.me(); code != http.StatusOK {
+		t.Errorf("the current token after the grace token's attempts: /api/me = %d, want 200", code)
+	}
+	fresh := s.browser()
+	fresh.mustLogin("alice") // the password did not change
+}

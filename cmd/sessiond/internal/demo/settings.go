@@ -56,7 +56,7 @@ func (s *Site) afterPrivilegeChange(r *http.Request, sess *sessiond.Session) err
 	if r.PostFormValue("revoke_others") == "" {
 		return nil
 	}
-	_, err := s.cfg.Manager.RevokeUser(r.Context(), sess.UserID(), sessiond.ReasonUser, sess.ID())
+	_, err := sess.RevokeOthers(r.Context(), sessiond.ReasonUser)
 	return err
 }
 
