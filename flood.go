@@ -4,6 +4,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/sessiond/sessiond/internal/clientip"
 )
 
 // ErrThrottled is returned by [Manager.Load] when a client has presented
@@ -19,7 +21,9 @@ const (
 	maxFloodClients          = 100000
 )
 
-// floodGuard counts invalid tokens per client address, in this process.
+// floodGuard counts invalid tokens per client address, in this process:
+// IPv6 clients by their /64, as the login throttle counts them, so that a
+// client cannot take a fresh address for every hundred guesses.
 type floodGuard struct {
 	limit int
 
@@ -39,19 +43,20 @@ func newFloodGuard(limit int) *floodGuard {
 	return &floodGuard{limit: limit, clients: make(map[string]*floodCount)}
 }
 
-// failure counts an invalid token from ip at now. It reports whether the
+// failure counts an invalid token from ip at now, under its client key. It reports whether the
 // client is blocked, and whether this failure started the block.
 func (g *floodGuard) failure(ip string, now time.Time) (blocked, started bool) {
 	if ip == "" {
 		return false, false
 	}
+	key := clientip.Key(ip)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	c := g.clients[ip]
+	c := g.clients[key]
 	if c == nil {
 		g.makeRoom(now)
 		c = &floodCount{start: now}
-		g.clients[ip] = c
+		g.clients[key] = c
 	}
 	if now.Before(c.blockedUntil) {
 		return true, false

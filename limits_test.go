@@ -1,6 +1,7 @@
 package sessiond_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -57,5 +58,29 @@ func TestLimits_InvalidTokenFloodThrottled_R54(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	if res := do(h, "GET", "/me", bad); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a minute later = %d, want 401", res.StatusCode)
+	}
+}
+
+// IPv6 clients count by their /64: a client that takes a fresh address of
+// its prefix for every guess is throttled all the same (R54).
+func TestLimits_InvalidTokenFloodCountsIPv6By64_R54(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	h := e.app()
+	from := func(addr string) int {
+		r := httptestRequest("GET", "/me")
+		r.RemoteAddr = addr
+		r.AddCookie(&http.Cookie{Name: sessiond.DefaultCookieName, Value: "not-a-token"})
+		return serve(h, r).StatusCode
+	}
+	for i := range sessiond.DefaultInvalidTokenLimit {
+		if code := from(fmt.Sprintf("[2001:db8:1:2::%x]:1", i+1)); code != http.StatusUnauthorized {
+			t.Fatalf("invalid token %d = %d, want 401", i, code)
+		}
+	}
+	if code := from("[2001:db8:1:2:ffff::1]:1"); code != http.StatusTooManyRequests {
+		t.Errorf("another address of the same /64 past the limit = %d, want 429", code)
+	}
+	if code := from("[2001:db8:1:3::1]:1"); code != http.StatusUnauthorized {
+		t.Errorf("the next /64 = %d, want 401 (not throttled)", code)
 	}
 }
