@@ -170,12 +170,20 @@ func currentToken(t *testing.T, e *env, tok string) string {
 
 func TestLogin_RefusesBadUserIDs(t *testing.T) {
 	e := newEnv(t, sessionConfig())
-	for _, id := range []string{"", strings.Repeat("u", 257), "a\x00b", "line\nbreak", "\xff\xfe", "tab\there"} {
+	for _, id := range []string{
+		"", strings.Repeat("u", 257), "a\x00b", "line\nbreak", "\xff\xfe", "tab\there",
+		// Characters that make one id pass for another on an operator's
+		// screen: a right-to-left override, zero-width ones, a byte-order
+		// mark, a line separator.
+		"admin\u202Egpj.exe", "ad\u200Bmin", "ad\u200Dmin", "\uFEFFadmin", "ad\u2060min", "a\u2028b", "a\u00ADb",
+	} {
 		if _, _, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: id}); !errors.Is(err, sessiond.ErrBadUserID) {
 			t.Errorf("Login(%q) = %v, want ErrBadUserID", id, err)
 		}
 	}
-	if _, _, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: "Zoë 42"}); err != nil {
-		t.Errorf("Login of a printable UTF-8 id: %v", err)
+	for _, id := range []string{"Zoë 42", "名前", "user@example.com", "مستخدم"} {
+		if _, _, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: id}); err != nil {
+			t.Errorf("Login(%q) of a printable UTF-8 id: %v", id, err)
+		}
 	}
 }

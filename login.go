@@ -13,13 +13,24 @@ import (
 const maxUserID = 256
 
 // ErrBadUserID is returned by [Manager.Login] for a user id that is empty,
-// longer than 256 bytes, not UTF-8 or holds control characters.
+// longer than 256 bytes, not UTF-8, or holds a character that is not shown
+// as itself (see [Manager.Login]).
 var ErrBadUserID = errors.New("sessiond: user id must be 1 to 256 bytes of printable UTF-8")
 
-// validUserID reports whether id is a user id every store can keep.
+// validUserID reports whether id is a user id every store can keep and
+// every page can show as it is.
 func validUserID(id string) bool {
 	return id != "" && len(id) <= maxUserID && utf8.ValidString(id) &&
-		strings.IndexFunc(id, unicode.IsControl) < 0
+		strings.IndexFunc(id, hidden) < 0
+}
+
+// hidden reports whether r is a character that is not shown as itself:
+// a control character (Cc), a format character (Cf: the bidirectional
+// overrides such as U+202E, zero-width spaces and joiners, U+FEFF), or a
+// line or paragraph separator (U+2028, U+2029). Such characters let one
+// user id pass for another on an operator's screen or break a log line.
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 // LoginInfo describes a successful login.
@@ -43,7 +54,10 @@ type LoginInfo struct {
 }
 
 // Login starts a new session for a user who has just authenticated and
-// returns it with its token. Inside the middleware the request's current
+// returns it with its token. The user id must be 1 to 256 bytes of UTF-8
+// without control or format characters (U+202E and the like) or line
+// separators ([ErrBadUserID]), so that it shows as itself wherever it is
+// listed. Inside the middleware the request's current
 // session, if any, is revoked first (so a planted or pre-login token dies
 // with the login: session fixation) and the new cookie is set for the
 // response. Outside it the token is the caller's to deliver.

@@ -194,6 +194,8 @@ func TestAPI_BadInput(t *testing.T) {
 		{"user_id missing", "POST", "/v1/sessions", "application/json", `{}`, 400},
 		{"user_id empty", "POST", "/v1/sessions", "application/json", `{"user_id":""}`, 400},
 		{"user_id huge", "POST", "/v1/sessions", "application/json", `{"user_id":"` + strings.Repeat("u", 300) + `"}`, 400},
+		{"user_id with a right-to-left override", "POST", "/v1/sessions", "application/json", `{"user_id":"admin\u202egpj.exe"}`, 400},
+		{"user_id with a zero-width space", "POST", "/v1/sessions", "application/json", `{"user_id":"ad\u200bmin"}`, 400},
 		{"too many methods", "POST", "/v1/sessions", "application/json", `{"user_id":"u","auth_methods":["a","b","c","d","e","f","g","h","i"]}`, 400},
 		{"empty data key", "POST", "/v1/sessions", "application/json", `{"user_id":"u","data":{"":1}}`, 400},
 		{"reauth without methods", "POST", "/v1/sessions/reauth", "application/json", `{"token":"` + tok + `"}`, 400},
