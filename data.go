@@ -125,13 +125,6 @@ func (s *Session) decodeLocked() error {
 	return nil
 }
 
-// dirty reports whether there are changes to write.
-func (s *Session) dirty() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.changes) > 0
-}
-
 // applyChanges applies pending sets and deletes to values and returns it.
 func applyChanges(values, changes map[string]json.RawMessage) map[string]json.RawMessage {
 	if values == nil {
