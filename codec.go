@@ -25,7 +25,7 @@ func (m *Manager) openJSON(rec *Record) (json.RawMessage, error) {
 	if len(rec.Data) == 0 {
 		return json.RawMessage("{}"), nil
 	}
-	return m.keys.open(rec.Data, []byte(rec.ID))
+	return m.keys.Open(rec.Data, []byte(rec.ID))
 }
 
 // sealData encodes and seals values for the session with the given id. No

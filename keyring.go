@@ -2,6 +2,7 @@ package sessiond
 
 import (
 	"crypto/cipher"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -25,8 +26,9 @@ type Key struct {
 }
 
 // ErrSealed is returned when a stored payload cannot be opened: it was
-// altered, belongs to another session, or its key has left the ring.
-var ErrSealed = errors.New("sessiond: session data cannot be opened")
+// altered, belongs to another session (was sealed with other associated
+// data), or its key has left the ring.
+var ErrSealed = errors.New("sessiond: sealed data cannot be opened")
 
 // sealVersion is the first byte of every sealed payload.
 const sealVersion = 1
@@ -34,20 +36,23 @@ const sealVersion = 1
 // sealHeader is the version byte and the key id.
 const sealHeader = 1 + 4
 
-// keyRing seals with its first key and opens with any of them. Payloads are
+// KeyRing seals with its first key and opens with any of them. Payloads are
 // XChaCha20-Poly1305, whose 192-bit random nonces never repeat in practice
-// however many payloads one key seals.
-type keyRing struct {
+// however many payloads one key seals. The Manager keeps session data in
+// one; an application can seal its own secrets at rest in another made of
+// the same keys (see [KeyRing.Seal]). It is immutable and safe for
+// concurrent use.
+type KeyRing struct {
 	primary uint32
 	aeads   map[uint32]cipher.AEAD
 }
 
-// newKeyRing validates keys and builds the ring; keys[0] seals.
-func newKeyRing(keys []Key) (*keyRing, error) {
+// NewKeyRing validates keys and builds the ring; keys[0] seals.
+func NewKeyRing(keys []Key) (*KeyRing, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("sessiond: no keys")
 	}
-	kr := &keyRing{primary: keys[0].ID, aeads: make(map[uint32]cipher.AEAD, len(keys))}
+	kr := &KeyRing{primary: keys[0].ID, aeads: make(map[uint32]cipher.AEAD, len(keys))}
 	for _, k := range keys {
 		if len(k.Secret) != chacha20poly1305.KeySize {
 			return nil, fmt.Errorf("sessiond: key %d: secret must be %d bytes", k.ID, chacha20poly1305.KeySize)
@@ -64,8 +69,17 @@ func newKeyRing(keys []Key) (*keyRing, error) {
 	return kr, nil
 }
 
-// seal encrypts plain under the primary key, binding ad (the session id).
-func (kr *keyRing) seal(rnd io.Reader, plain, ad []byte) ([]byte, error) {
+// Seal encrypts plain under the ring's first key, bound to the associated
+// data ad: only [KeyRing.Open] with the same ad opens it. The Manager's ad
+// is the session id; give each other kind of secret an ad that starts
+// with a label of its own and names its owner, so that a sealed value
+// copied to another owner or passed off as another kind does not open.
+func (kr *KeyRing) Seal(plain, ad []byte) ([]byte, error) {
+	return kr.seal(rand.Reader, plain, ad)
+}
+
+// seal is Seal with the nonce read from rnd (the Manager's Config.Rand).
+func (kr *KeyRing) seal(rnd io.Reader, plain, ad []byte) ([]byte, error) {
 	aead := kr.aeads[kr.primary]
 	out := make([]byte, sealHeader+aead.NonceSize(), sealHeader+aead.NonceSize()+len(plain)+aead.Overhead())
 	out[0] = sealVersion
@@ -77,8 +91,9 @@ func (kr *keyRing) seal(rnd io.Reader, plain, ad []byte) ([]byte, error) {
 	return aead.Seal(out, nonce, plain, ad), nil
 }
 
-// open decrypts a payload sealed by any key of the ring for the same ad.
-func (kr *keyRing) open(sealed, ad []byte) ([]byte, error) {
+// Open decrypts a payload sealed by any key of the ring for the same ad. It
+// returns [ErrSealed] for anything else.
+func (kr *KeyRing) Open(sealed, ad []byte) ([]byte, error) {
 	if len(sealed) < sealHeader || sealed[0] != sealVersion {
 		return nil, ErrSealed
 	}

@@ -19,7 +19,7 @@ var ErrInvalidToken = errors.New("sessiond: invalid session token")
 type Manager struct {
 	store Store
 	cfg   Config
-	keys  *keyRing
+	keys  *KeyRing
 	flood *floodGuard
 }
 
@@ -39,7 +39,7 @@ func New(store Store, cfg Config) (*Manager, error) {
 			return nil, err
 		}
 	}
-	keys, err := newKeyRing(cfg.Keys)
+	keys, err := NewKeyRing(cfg.Keys)
 	if err != nil {
 		return nil, err
 	}

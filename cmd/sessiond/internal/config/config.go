@@ -64,7 +64,7 @@ func Parse(command string, args []string, getenv func(string) string, out io.Wri
 	fs.DurationVar(&c.RotateEvery, "rotate-every", 15*time.Minute, "replace a token older than this on its next use")
 	fs.IntVar(&c.MaxSessionsPerUser, "max-sessions-per-user", 0, "revoke a user's oldest session past this many (0: no limit)")
 	fs.StringVar(&c.APIKeyFile, "api-key-file", "", "`file` of API keys, one per line (default <data-dir>/api-keys); SESSIOND_API_KEY adds one")
-	fs.StringVar(&c.DataKeyFile, "data-key-file", "", "`file` of the keys that seal session data, one per line as ID:BASE64 (default <data-dir>/data-keys; made on first start); replicas sharing a store need the same file")
+	fs.StringVar(&c.DataKeyFile, "data-key-file", "", "`file` of the keys that seal session data and the demo's TOTP secrets, one per line as ID:BASE64 (default <data-dir>/data-keys; made on first start); replicas sharing a store need the same file")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -1,6 +1,7 @@
-// Package datakeys keeps the key ring that seals session data at rest: a
-// file of lines "ID:BASE64", the first line's key sealing, every key
-// opening. It is made with one random key on first start.
+// Package datakeys keeps the key ring that seals session data, and the
+// demo's TOTP secrets, at rest: a file of lines "ID:BASE64", the first
+// line's key sealing, every key opening. It is made with one random key on
+// first start.
 package datakeys
 
 import (
@@ -65,7 +66,7 @@ func Parse(data []byte) ([]sessiond.Key, error) {
 func create(file string) ([]byte, error) {
 	secret := make([]byte, 32)
 	rand.Read(secret)
-	content := []byte("# keys that seal session data: the first seals, all open\n1:" + base64.StdEncoding.EncodeToString(secret) + "\n")
+	content := []byte("# keys that seal session data and the demo's TOTP secrets: the first seals, all open\n1:" + base64.StdEncoding.EncodeToString(secret) + "\n")
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", filepath.Dir(file), err)
 	}

@@ -73,8 +73,19 @@ type testSite struct {
 	traffic []exchange
 }
 
-// newTestSite starts a site; change adjusts the manager's configuration.
+// newTestSite starts a site with no users; change adjusts the manager's
+// configuration.
 func newTestSite(t *testing.T, change ...func(*sessiond.Config)) *testSite {
+	t.Helper()
+	users, err := OpenUsers(filepath.Join(t.TempDir(), "users.json"), newTestRing(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTestSiteOf(t, users, change...)
+}
+
+// newTestSiteOf starts a site on users, as newTestSite does.
+func newTestSiteOf(t *testing.T, users *Users, change ...func(*sessiond.Config)) *testSite {
 	t.Helper()
 	clk := fakeclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	store := memstore.New(memstore.Config{Now: clk.Now})
@@ -84,10 +95,6 @@ func newTestSite(t *testing.T, change ...func(*sessiond.Config)) *testSite {
 		c(&cfg)
 	}
 	m, err := sessiond.New(store, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, err := OpenUsers(filepath.Join(t.TempDir(), "users.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sessiond/sessiond"
 )
 
 // Errors of the user directory.
@@ -30,10 +32,12 @@ var validUsername = regexp.MustCompile(`^[a-zA-Z0-9._-]{3,32}$`)
 
 // User is an account of the demo site.
 type User struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	PasswordHash string    `json:"password_hash"`
-	TOTPSecret   string    `json:"totp_secret,omitempty"`
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	PasswordHash string `json:"password_hash"`
+	// TOTPSecret is the base32 secret of the second factor, "" without
+	// one. The file keeps it sealed (see userRecord).
+	TOTPSecret   string    `json:"-"`
 	TOTPLastStep int64     `json:"totp_last_step,omitempty"`
 	Disabled     bool      `json:"disabled,omitempty"`
 	Created      time.Time `json:"created"`
@@ -42,10 +46,12 @@ type User struct {
 // MFA reports whether the user has a second factor.
 func (u User) MFA() bool { return u.TOTPSecret != "" }
 
-// Users is the demo's user directory, kept in a JSON file (mode 0600). It
-// is safe for concurrent use.
+// Users is the demo's user directory, kept in a JSON file (mode 0600)
+// with the TOTP secrets sealed under the data-key ring. It is safe for
+// concurrent use.
 type Users struct {
 	path string
+	keys *sessiond.KeyRing
 
 	mu     sync.Mutex
 	byID   map[string]*User
@@ -53,9 +59,18 @@ type Users struct {
 }
 
 // OpenUsers loads the directory of path, empty when the file does not
-// exist yet.
-func OpenUsers(path string) (*Users, error) {
-	u := &Users{path: path, byID: map[string]*User{}, byName: map[string]*User{}}
+// exist yet, with the TOTP secrets sealed under keys. A file that holds
+// TOTP secrets is rewritten at once, each sealed under the ring's first
+// key: plain ones (a file written before secrets were sealed) leave the
+// disk, and after a key is added the older key seals nothing from this
+// start on. A sealed secret that does not open fails the whole load: the
+// user's second factor cannot be checked, and letting them in on the
+// password alone would fail open.
+func OpenUsers(path string, keys *sessiond.KeyRing) (*Users, error) {
+	if keys == nil {
+		return nil, errors.New("demo users: no key ring to seal TOTP secrets with")
+	}
+	u := &Users{path: path, keys: keys, byID: map[string]*User{}, byName: map[string]*User{}}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return u, nil
@@ -63,12 +78,23 @@ func OpenUsers(path string) (*Users, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo users: %w", err)
 	}
-	var list []*User
+	var list []userRecord
 	if err := json.Unmarshal(data, &list); err != nil {
 		return nil, fmt.Errorf("demo users: %s: %w", path, err)
 	}
-	for _, user := range list {
+	secrets := false
+	for _, rec := range list {
+		user, err := u.open(rec)
+		if err != nil {
+			return nil, fmt.Errorf("demo users: %s: %w", path, err)
+		}
+		secrets = secrets || user.MFA()
 		u.byID[user.ID], u.byName[normalize(user.Name)] = user, user
+	}
+	if secrets {
+		if err := u.saveLocked(); err != nil {
+			return nil, err
+		}
 	}
 	return u, nil
 }
@@ -138,9 +164,13 @@ func (u *Users) Update(id string, change func(*User)) error {
 // saveLocked writes the directory atomically: a temporary file renamed
 // over the old one.
 func (u *Users) saveLocked() error {
-	list := make([]*User, 0, len(u.byID))
+	list := make([]userRecord, 0, len(u.byID))
 	for _, user := range u.byID {
-		list = append(list, user)
+		rec, err := u.seal(user)
+		if err != nil {
+			return fmt.Errorf("demo users: %w", err)
+		}
+		list = append(list, rec)
 	}
 	data, err := json.MarshalIndent(list, "", "  ")
 	if err != nil {

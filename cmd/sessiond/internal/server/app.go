@@ -23,7 +23,10 @@ type App struct {
 	Store   stores.Store
 	Manager *sessiond.Manager
 	Keys    *apikey.Set
-	Log     *slog.Logger
+	// DataKeys is the ring of --data-key-file, which seals session data;
+	// it also seals the demo's TOTP secrets.
+	DataKeys *sessiond.KeyRing
+	Log      *slog.Logger
 	// Metrics counts sessions and times the store, for GET /metrics.
 	Metrics *metrics.Metrics
 	// GeneratedKey is the API key made on this first start, to print once.
@@ -45,6 +48,10 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	sealKeys, err := datakeys.Load(cfg.DataKeyFile)
 	if err != nil {
 		return nil, err
+	}
+	ring, err := sessiond.NewKeyRing(sealKeys)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.DataKeyFile, err)
 	}
 	store, err := stores.Open(ctx, cfg.Store)
 	if err != nil {
@@ -71,7 +78,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		store.Close()
 		return nil, err
 	}
-	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, Log: log, Metrics: met, GeneratedKey: generated}, nil
+	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, DataKeys: ring, Log: log, Metrics: met, GeneratedKey: generated}, nil
 }
 
 // Close stops what the app started and closes the store.

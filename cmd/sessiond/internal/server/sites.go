@@ -38,7 +38,7 @@ func (a *App) Sites(demoSite bool) (h http.Handler, operator, password string, e
 	}
 	mux := http.NewServeMux()
 	if demoSite {
-		users, err := demo.OpenUsers(filepath.Join(a.Config.DataDir, "demo-users.json"))
+		users, err := demo.OpenUsers(filepath.Join(a.Config.DataDir, "demo-users.json"), a.DataKeys)
 		if err != nil {
 			return nil, "", "", err
 		}
