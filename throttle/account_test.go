@@ -26,7 +26,7 @@ func TestAccountLimit_RefusesUnknownBrowsersOnly_R55(t *testing.T) {
 	other, _ := newThrottle(throttle.Config{}) // another key
 	foreign := signIn(t, other, "alice", "192.0.2.1", browser(""))
 	guess(t, th, 99, 0, "alice")
-	if _, err := th.Allow("alice", "203.0.113.9", browser("")); err != nil {
+	if _, err := check(th, "alice", "203.0.113.9", browser("")); err != nil {
 		t.Fatalf("after 99 failures: got %v, want nil", err)
 	}
 	guess(t, th, 1, 99, "alice")
@@ -46,14 +46,14 @@ func TestAccountLimit_RefusesUnknownBrowsersOnly_R55(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			wait, err := th.Allow("alice", "203.0.113.9", browser(c.device))
+			wait, err := check(th, "alice", "203.0.113.9", browser(c.device))
 			if !errors.Is(err, c.want) || (err != nil) != (wait > 0) {
 				t.Errorf("got %v, %v; want %v", wait, err, c.want)
 			}
 		})
 	}
 	t.Run("other accounts", func(t *testing.T) {
-		if _, err := th.Allow("bob", "203.0.113.9", browser("")); err != nil {
+		if _, err := check(th, "bob", "203.0.113.9", browser("")); err != nil {
 			t.Errorf("got %v, want nil", err)
 		}
 	})
@@ -74,7 +74,7 @@ func TestAccountLimit_WindowExpiryReleases_R55(t *testing.T) {
 	guess(t, th, 60, 0, "alice")
 	clk.Advance(30 * time.Minute)
 	guess(t, th, 40, 60, "alice")
-	wait, err := th.Allow("alice", "203.0.113.9", browser(""))
+	wait, err := check(th, "alice", "203.0.113.9", browser(""))
 	if !errors.Is(err, throttle.ErrAccountLocked) {
 		t.Fatalf("after 100 failures: got %v, want ErrAccountLocked", err)
 	}
@@ -84,11 +84,11 @@ func TestAccountLimit_WindowExpiryReleases_R55(t *testing.T) {
 		t.Errorf("wait: got %v, want 30 to 36 minutes", wait)
 	}
 	clk.Advance(wait - time.Nanosecond)
-	if _, err := th.Allow("alice", "203.0.113.9", browser("")); !errors.Is(err, throttle.ErrAccountLocked) {
+	if _, err := check(th, "alice", "203.0.113.9", browser("")); !errors.Is(err, throttle.ErrAccountLocked) {
 		t.Errorf("just before the wait ends: got %v, want ErrAccountLocked", err)
 	}
 	clk.Advance(time.Nanosecond)
-	if wait, err := th.Allow("alice", "203.0.113.9", browser("")); err != nil {
+	if wait, err := check(th, "alice", "203.0.113.9", browser("")); err != nil {
 		t.Errorf("when the wait ends: got %v, %v; want nil", wait, err)
 	}
 }
@@ -96,21 +96,24 @@ func TestAccountLimit_WindowExpiryReleases_R55(t *testing.T) {
 func TestAccountLimit_RefusedAttemptsDoNotCount_R55(t *testing.T) {
 	th, clk := newThrottle(throttle.Config{})
 	guess(t, th, 100, 0, "alice")
-	wait, _ := th.Allow("alice", "203.0.113.9", browser(""))
+	wait, _ := check(th, "alice", "203.0.113.9", browser(""))
 	for i := range 500 {
 		attempt(th, "alice", ip(1000+i), browser(""), false)
 	}
 	clk.Advance(wait)
-	if _, err := th.Allow("alice", "203.0.113.9", browser("")); err != nil {
+	if _, err := check(th, "alice", "203.0.113.9", browser("")); err != nil {
 		t.Errorf("after the first wait: got %v, want nil: refused attempts must not prolong it", err)
 	}
 }
 
 func TestAccountLimit_KnownDeviceFailuresCount_R55(t *testing.T) {
 	th, _ := newThrottle(throttle.Config{})
-	owner := browser(signIn(t, th, "alice", "192.0.2.1", browser("")))
-	fail(th, 100, "alice", "192.0.2.1", owner)
-	if _, err := th.Allow("alice", "203.0.113.9", browser("")); !errors.Is(err, throttle.ErrAccountLocked) {
+	// 20 of the owner's browsers, each failing up to its backoff.
+	for range throttle.DefaultAccountLimit / throttle.DefaultFreeFailures {
+		owner := browser(signIn(t, th, "alice", "192.0.2.1", browser("")))
+		failN(t, th, throttle.DefaultFreeFailures, "alice", "192.0.2.1", owner)
+	}
+	if _, err := check(th, "alice", "203.0.113.9", browser("")); !errors.Is(err, throttle.ErrAccountLocked) {
 		t.Errorf("new browser after 100 failures of a known one: got %v, want ErrAccountLocked", err)
 	}
 }

@@ -19,16 +19,13 @@ func TestBackoff_Sequence_R55(t *testing.T) {
 		15 * time.Minute, 15 * time.Minute, 15 * time.Minute, // capped
 	}
 	for i, w := range want {
-		if _, err := th.Allow("alice", "192.0.2.1", r); err != nil {
-			t.Fatalf("before failure %d: Allow = %v, want nil", i+1, err)
-		}
-		th.Failure("alice", "192.0.2.1", r)
-		wait, err := th.Allow("alice", "192.0.2.1", r)
+		failN(t, th, 1, "alice", "192.0.2.1", r)
+		wait, err := check(th, "alice", "192.0.2.1", r)
 		if wait != w || (w > 0) != errors.Is(err, throttle.ErrBackoff) {
 			t.Fatalf("after failure %d: got %v, %v; want %v and ErrBackoff when waiting", i+1, wait, err, w)
 		}
 		clk.Advance(w / 4)
-		if wait, _ := th.Allow("alice", "192.0.2.1", r); wait != w-w/4 {
+		if wait, _ := check(th, "alice", "192.0.2.1", r); wait != w-w/4 {
 			t.Fatalf("a quarter into wait %d: got %v, want %v", i+1, wait, w-w/4)
 		}
 		clk.Advance(w - w/4)
@@ -38,13 +35,13 @@ func TestBackoff_Sequence_R55(t *testing.T) {
 func TestBackoff_SuccessResets_R55(t *testing.T) {
 	th, clk := newThrottle(throttle.Config{})
 	r := browser("")
-	fail(th, 7, "alice", "192.0.2.1", r)
+	fail(t, th, clk, 7, "alice", "192.0.2.1", r)
 	clk.Advance(4 * time.Second)
 	if _, err := attempt(th, "alice", "192.0.2.1", r, true); err != nil {
 		t.Fatalf("login after the wait: got %v, want nil", err)
 	}
 	failN(t, th, 4, "alice", "192.0.2.1", r) // four free failures again
-	if wait, err := th.Allow("alice", "192.0.2.1", r); err != nil {
+	if wait, err := check(th, "alice", "192.0.2.1", r); err != nil {
 		t.Fatalf("after 4 failures since the success: got %v, %v; want no wait", wait, err)
 	}
 }
@@ -62,7 +59,7 @@ func TestBackoff_PerClientAndAccount_R55(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := th.Allow(c.account, c.ip, browser("")); !errors.Is(err, c.want) {
+			if _, err := check(th, c.account, c.ip, browser("")); !errors.Is(err, c.want) {
 				t.Errorf("got %v, want %v", err, c.want)
 			}
 		})
@@ -81,7 +78,7 @@ func TestBackoff_RefusedAttemptsDoNotCount_R55(t *testing.T) {
 	}
 	clk.Advance(500 * time.Millisecond)
 	failN(t, th, 1, "alice", "192.0.2.1", r)
-	if wait, _ := th.Allow("alice", "192.0.2.1", r); wait != 2*time.Second {
+	if wait, _ := check(th, "alice", "192.0.2.1", r); wait != 2*time.Second {
 		t.Errorf("after the 6th failure: got wait %v, want 2s as if the refused attempts never happened", wait)
 	}
 }
@@ -98,10 +95,10 @@ func TestBackoff_ForgottenAfterResetAfter_R55(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			th, clk := newThrottle(throttle.Config{})
-			fail(th, 8, "alice", "192.0.2.1", browser(""))
+			fail(t, th, clk, 8, "alice", "192.0.2.1", browser(""))
 			clk.Advance(c.pause)
 			failN(t, th, 1, "alice", "192.0.2.1", browser(""))
-			if wait, _ := th.Allow("alice", "192.0.2.1", browser("")); wait != c.want {
+			if wait, _ := check(th, "alice", "192.0.2.1", browser("")); wait != c.want {
 				t.Errorf("got wait %v, want %v", wait, c.want)
 			}
 		})
@@ -109,19 +106,19 @@ func TestBackoff_ForgottenAfterResetAfter_R55(t *testing.T) {
 }
 
 func TestBackoff_KnownDeviceHasItsOwn_R55(t *testing.T) {
-	th, _ := newThrottle(throttle.Config{})
+	th, clk := newThrottle(throttle.Config{})
 	owner := browser(signIn(t, th, "alice", "192.0.2.1", browser("")))
 	// A guesser behind the owner's address.
-	fail(th, 10, "alice", "192.0.2.1", browser(""))
-	if _, err := th.Allow("alice", "192.0.2.1", browser("")); !errors.Is(err, throttle.ErrBackoff) {
+	fail(t, th, clk, 10, "alice", "192.0.2.1", browser(""))
+	if _, err := check(th, "alice", "192.0.2.1", browser("")); !errors.Is(err, throttle.ErrBackoff) {
 		t.Fatalf("guesser: got %v, want ErrBackoff", err)
 	}
-	if wait, err := th.Allow("alice", "192.0.2.1", owner); err != nil {
+	if wait, err := check(th, "alice", "192.0.2.1", owner); err != nil {
 		t.Fatalf("owner on the same address: got %v, %v; want no wait", wait, err)
 	}
 	// The owner's own mistakes still slow the owner down.
 	failN(t, th, 5, "alice", "192.0.2.1", owner)
-	if _, err := th.Allow("alice", "192.0.2.1", owner); !errors.Is(err, throttle.ErrBackoff) {
+	if _, err := check(th, "alice", "192.0.2.1", owner); !errors.Is(err, throttle.ErrBackoff) {
 		t.Errorf("owner after 5 failures: got %v, want ErrBackoff", err)
 	}
 }

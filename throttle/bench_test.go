@@ -1,40 +1,38 @@
 package throttle_test
 
 import (
-	"net/http/httptest"
 	"strconv"
 	"testing"
 
 	"github.com/sessiond/sessiond/throttle"
 )
 
-// BenchmarkAllow is an attempt from a browser without a device cookie.
-func BenchmarkAllow(b *testing.B) {
+// BenchmarkBegin is an attempt from a browser without a device cookie,
+// begun and released.
+func BenchmarkBegin(b *testing.B) {
 	th, _ := newThrottle(throttle.Config{})
 	r := browser("")
-	fail(th, 3, "alice", "192.0.2.1", r)
+	failN(b, th, 3, "alice", "192.0.2.1", r)
 	b.ReportAllocs()
 	for b.Loop() {
-		th.Allow("alice", "192.0.2.1", r)
+		check(th, "alice", "192.0.2.1", r)
 	}
 }
 
-// BenchmarkAllowKnownDevice is an attempt from a browser with a device
+// BenchmarkBeginKnownDevice is an attempt from a browser with a device
 // cookie for the account, which is checked.
-func BenchmarkAllowKnownDevice(b *testing.B) {
+func BenchmarkBeginKnownDevice(b *testing.B) {
 	th, _ := newThrottle(throttle.Config{})
-	w := httptest.NewRecorder()
-	th.Success(w, "alice", "192.0.2.1", nil)
-	r := browser(w.Result().Cookies()[0].Value)
+	r := browser(signIn(b, th, "alice", "192.0.2.1", nil))
 	b.ReportAllocs()
 	for b.Loop() {
-		th.Allow("alice", "192.0.2.1", r)
+		check(th, "alice", "192.0.2.1", r)
 	}
 }
 
-// BenchmarkFailure records failures for ever new accounts and addresses,
+// BenchmarkFail records failures for ever new accounts and addresses,
 // with the tables full, so each one also evicts.
-func BenchmarkFailure(b *testing.B) {
+func BenchmarkFail(b *testing.B) {
 	th, _ := newThrottle(throttle.Config{MaxEntries: 10_000})
 	r := browser("")
 	names := make([]string, 50_000)
@@ -44,20 +42,20 @@ func BenchmarkFailure(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		th.Failure(names[i%len(names)], ip(i%len(names)), r)
+		attempt(th, names[i%len(names)], ip(i%len(names)), r, false)
 		i++
 	}
 }
 
-// BenchmarkAllowParallel is Allow from many goroutines at once, all on
+// BenchmarkBeginParallel is Begin from many goroutines at once, all on
 // the throttle's one lock.
-func BenchmarkAllowParallel(b *testing.B) {
+func BenchmarkBeginParallel(b *testing.B) {
 	th, _ := newThrottle(throttle.Config{})
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		r := browser("")
 		for pb.Next() {
-			th.Allow("alice", "192.0.2.1", r)
+			check(th, "alice", "192.0.2.1", r)
 		}
 	})
 }

@@ -26,14 +26,14 @@ func TestClientLimit_RefusesAddressAcrossAccounts_R55(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := th.Allow(c.account, c.ip, browser(c.device)); !errors.Is(err, c.want) {
+			if _, err := check(th, c.account, c.ip, browser(c.device)); !errors.Is(err, c.want) {
 				t.Errorf("got %v, want %v", err, c.want)
 			}
 		})
 	}
 	t.Run("released after the window", func(t *testing.T) {
 		clk.Advance(throttle.DefaultClientWindow + throttle.DefaultClientWindow/10)
-		if _, err := th.Allow("dave", "192.0.2.1", browser("")); err != nil {
+		if _, err := check(th, "dave", "192.0.2.1", browser("")); err != nil {
 			t.Errorf("got %v, want nil", err)
 		}
 	})
@@ -44,12 +44,12 @@ func TestClientLimit_Configurable_R55(t *testing.T) {
 	for i := range 3 {
 		failN(t, th, 1, "user"+strconv.Itoa(i), "192.0.2.1", browser(""))
 	}
-	wait, err := th.Allow("dave", "192.0.2.1", browser(""))
+	wait, err := check(th, "dave", "192.0.2.1", browser(""))
 	if !errors.Is(err, throttle.ErrClientLimited) || wait <= time.Minute-time.Minute/10 || wait > time.Minute+time.Minute/10 {
 		t.Fatalf("got %v, %v; want ErrClientLimited for about a minute", wait, err)
 	}
 	clk.Advance(wait)
-	if _, err := th.Allow("dave", "192.0.2.1", browser("")); err != nil {
+	if _, err := check(th, "dave", "192.0.2.1", browser("")); err != nil {
 		t.Errorf("after the wait: got %v, want nil", err)
 	}
 }
@@ -69,8 +69,8 @@ func TestClientLimit_AddressesCountByPrefix_R55(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			th, _ := newThrottle(throttle.Config{})
-			fail(th, 5, "alice", c.first, browser(""))
-			_, err := th.Allow("alice", c.second, browser(""))
+			failN(t, th, 5, "alice", c.first, browser(""))
+			_, err := check(th, "alice", c.second, browser(""))
 			if got := errors.Is(err, throttle.ErrBackoff); got != c.shared {
 				t.Errorf("got backoff shared %v (%v), want %v", got, err, c.shared)
 			}
@@ -78,11 +78,11 @@ func TestClientLimit_AddressesCountByPrefix_R55(t *testing.T) {
 	}
 }
 
-func TestAllow_ReportsTheLongestWait_R55(t *testing.T) {
-	th, _ := newThrottle(throttle.Config{})
-	fail(th, 6, "alice", "192.0.2.1", browser("")) // backoff of 2 s
-	guess(t, th, 94, 0, "alice")                   // 100 for the account
-	wait, err := th.Allow("alice", "192.0.2.1", browser(""))
+func TestBegin_ReportsTheLongestWait_R55(t *testing.T) {
+	th, clk := newThrottle(throttle.Config{})
+	fail(t, th, clk, 6, "alice", "192.0.2.1", browser("")) // backoff of 2 s
+	guess(t, th, 94, 0, "alice")                           // 100 for the account
+	wait, err := check(th, "alice", "192.0.2.1", browser(""))
 	if !errors.Is(err, throttle.ErrAccountLocked) || wait < time.Hour {
 		t.Errorf("got %v, %v; want ErrAccountLocked for an hour or more", wait, err)
 	}

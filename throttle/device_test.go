@@ -9,10 +9,14 @@ import (
 	"github.com/sessiond/sessiond/throttle"
 )
 
-func TestSuccess_DeviceCookie_R46_R55(t *testing.T) {
+func TestSucceed_DeviceCookie_R46_R55(t *testing.T) {
 	th, _ := newThrottle(throttle.Config{})
+	a, _, err := th.Begin("alice", "192.0.2.1", browser(""))
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := httptest.NewRecorder()
-	th.Success(w, "alice", "192.0.2.1", browser(""))
+	a.Succeed(w)
 	res := w.Result()
 	cookies := res.Cookies()
 	if len(cookies) != 1 {
@@ -68,7 +72,7 @@ func TestKnownDevice_R55(t *testing.T) {
 	}
 }
 
-func TestSuccess_DeviceRemembersRecentAccounts_R55(t *testing.T) {
+func TestSucceed_DeviceRemembersRecentAccounts_R55(t *testing.T) {
 	th, _ := newThrottle(throttle.Config{})
 	device := ""
 	for i := range 9 {
@@ -86,7 +90,7 @@ func TestSuccess_DeviceRemembersRecentAccounts_R55(t *testing.T) {
 	}
 }
 
-func TestSuccess_KeepsDeviceID_R55(t *testing.T) {
+func TestSucceed_KeepsDeviceID_R55(t *testing.T) {
 	th, _ := newThrottle(throttle.Config{})
 	first := signIn(t, th, "alice", "192.0.2.1", browser(""))
 	again := signIn(t, th, "alice", "192.0.2.1", browser(first))
@@ -112,11 +116,16 @@ func TestNew_KeyIsCopiedAndShared_R55(t *testing.T) {
 	}
 }
 
-func TestSuccess_NilWriterAndRequest_R55(t *testing.T) {
+func TestSucceed_NilWriterAndRequest_R55(t *testing.T) {
 	th, _ := newThrottle(throttle.Config{})
-	fail(th, 5, "alice", "192.0.2.1", nil)
-	th.Success(nil, "alice", "192.0.2.1", nil)
-	if _, err := th.Allow("alice", "192.0.2.1", nil); err != nil {
+	failN(t, th, 4, "alice", "192.0.2.1", nil)
+	a, _, err := th.Begin("alice", "192.0.2.1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Succeed(nil)
+	failN(t, th, 4, "alice", "192.0.2.1", nil)
+	if _, err := check(th, "alice", "192.0.2.1", nil); err != nil {
 		t.Errorf("after a success: got %v, want nil", err)
 	}
 }

@@ -5,13 +5,18 @@
 //
 // Make one [Throttle] with [New] and share it. For every login attempt:
 //
-//  1. call [Throttle.Allow] first; if it refuses, answer 429 with a
+//  1. call [Throttle.Begin] first; if it refuses, answer 429 with a
 //     generic message (and a Retry-After of the wait), without checking
-//     the password and without calling [Throttle.Failure];
-//  2. check the credentials;
-//  3. call [Throttle.Failure] if they are wrong, whether the account
-//     exists or not, or [Throttle.Success] if they are right, before the
-//     response is written: it sets the device cookie.
+//     the password;
+//  2. otherwise defer [Attempt.Release] on the attempt it returns, and
+//     check the credentials;
+//  3. call [Attempt.Fail] if they are wrong, whether the account exists
+//     or not, or [Attempt.Succeed] if they are right, before the response
+//     is written: it sets the device cookie.
+//
+// An attempt that ends neither way (an error, or a right password with a
+// second factor still to check) is given back by the deferred Release and
+// counts for nothing.
 //
 // Account names should be normalised by the caller as for the login
 // itself. The throttle keeps only SHA-256 digests of them and logs
@@ -43,10 +48,15 @@
 //
 // Windows are counted in tenths: a failure counts for at least the window
 // and at most a tenth longer. An attempt refused by any rule is not a
-// failure and counts for nothing. Allow and Failure are separate calls,
-// so attempts running at the same moment can each pass Allow before any
-// of them fails: under concurrency a limit can be overshot by the number
-// of attempts in flight.
+// failure and counts for nothing.
+//
+// An attempt counts from the moment Begin lets it through: one step under
+// one lock checks the limits and counts the attempt, and until it ends
+// every rule counts it as a failure just made. Checking a password takes
+// a while (argon2id, some 0.2 s), but guesses sent at the same moment get
+// no more through than guesses sent one at a time: of 16 wrong passwords
+// for one account sent together from one address, 5 are checked and 11
+// are refused, and no burst takes an account or an address past its cap.
 //
 // # Why the owner cannot be locked out
 //
@@ -78,7 +88,9 @@
 // (about 40 MB when all three are full at the default); past it, the entry whose last failure is oldest goes, and entries whose
 // failures are all forgotten are swept as new failures arrive. Losing an
 // entry only forgets failures, so eviction can make the throttle more
-// lenient for that account or client, never lock anyone out.
+// lenient for that account or client, never lock anyone out. Attempts in
+// flight are counted apart, never evicted, in entries that go when the
+// attempts end.
 //
 // # Standards
 //

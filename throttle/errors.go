@@ -2,7 +2,7 @@ package throttle
 
 import "errors"
 
-// The errors [Throttle.Allow] refuses an attempt with. None of them is
+// The errors [Throttle.Begin] refuses an attempt with. None of them is
 // meant for the user: answer 429 with a generic message whichever it is,
 // so that a guesser learns nothing about the account.
 var (

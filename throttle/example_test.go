@@ -2,6 +2,7 @@ package throttle_test
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,26 +13,29 @@ import (
 	"github.com/sessiond/sessiond/throttle"
 )
 
-// Example is a login handler: ask Allow first, answer 429 with a generic
-// message when it refuses, and report the outcome otherwise.
+// Example is a login handler: Begin an attempt first, answer 429 with a
+// generic message when it is refused, and end it with the outcome
+// otherwise.
 func Example() {
 	logins := throttle.New(throttle.Config{}) // set Key to share devices across replicas
 	checkPassword := func(user, password string) bool { return user == "alice" && password == "correct horse" }
 
 	login := func(w http.ResponseWriter, r *http.Request) {
 		user := strings.ToLower(r.PostFormValue("username"))
-		ip := r.RemoteAddr // or the address a trusted proxy forwarded
-		if wait, err := logins.Allow(user, ip, r); err != nil {
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr) // or the address a trusted proxy forwarded
+		attempt, wait, err := logins.Begin(user, ip, r)
+		if err != nil {
 			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 			http.Error(w, "too many attempts, try again later", http.StatusTooManyRequests)
 			return
 		}
+		defer attempt.Release() // whatever happens, the attempt ends
 		if !checkPassword(user, r.PostFormValue("password")) {
-			logins.Failure(user, ip, r)
+			attempt.Fail()
 			http.Error(w, "wrong username or password", http.StatusUnauthorized)
 			return
 		}
-		logins.Success(w, user, ip, r) // before the response is written
+		attempt.Succeed(w) // before the response is written
 		// ... start the session ...
 		w.WriteHeader(http.StatusNoContent)
 	}

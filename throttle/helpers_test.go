@@ -35,53 +35,73 @@ func browser(device string) *http.Request {
 }
 
 // signIn records a success and returns the device cookie it set.
-func signIn(t *testing.T, th *throttle.Throttle, account, ip string, r *http.Request) string {
+func signIn(t testing.TB, th *throttle.Throttle, account, ip string, r *http.Request) string {
 	t.Helper()
+	a, _, err := th.Begin(account, ip, r)
+	if err != nil {
+		t.Fatalf("sign-in to %s from %s: Begin = %v, want nil", account, ip, err)
+	}
 	w := httptest.NewRecorder()
-	th.Success(w, account, ip, r)
+	a.Succeed(w)
 	for _, c := range w.Result().Cookies() {
 		if c.Name == throttle.DeviceCookieName {
 			return c.Value
 		}
 	}
-	t.Fatalf("Success set no %s cookie", throttle.DeviceCookieName)
+	t.Fatalf("Succeed set no %s cookie", throttle.DeviceCookieName)
 	return ""
 }
 
-// attempt is a login as the package doc prescribes: Allow, then Failure
-// or Success unless refused. It returns Allow's answer.
+// attempt is a login as the package doc prescribes: Begin, then Fail or
+// Succeed unless refused. It returns Begin's answer.
 func attempt(th *throttle.Throttle, account, ip string, r *http.Request, correct bool) (time.Duration, error) {
-	wait, err := th.Allow(account, ip, r)
-	switch {
-	case err != nil:
-	case correct:
-		th.Success(httptest.NewRecorder(), account, ip, r)
-	default:
-		th.Failure(account, ip, r)
+	a, wait, err := th.Begin(account, ip, r)
+	if err != nil {
+		return wait, err
+	}
+	defer a.Release()
+	if correct {
+		a.Succeed(httptest.NewRecorder())
+	} else {
+		a.Fail()
+	}
+	return 0, nil
+}
+
+// check reports what Begin would answer, without leaving an attempt: the
+// one it begins is released at once.
+func check(th *throttle.Throttle, account, ip string, r *http.Request) (time.Duration, error) {
+	a, wait, err := th.Begin(account, ip, r)
+	if a != nil {
+		a.Release()
 	}
 	return wait, err
 }
 
 // failN records n failures for account from ip with r, checking that
 // each was allowed.
-func failN(t *testing.T, th *throttle.Throttle, n int, account, ip string, r *http.Request) {
+func failN(t testing.TB, th *throttle.Throttle, n int, account, ip string, r *http.Request) {
 	t.Helper()
 	for i := range n {
 		if _, err := attempt(th, account, ip, r, false); err != nil {
-			t.Fatalf("failure %d of %s from %s: Allow = %v, want nil", i+1, account, ip, err)
+			t.Fatalf("failure %d of %s from %s: Begin = %v, want nil", i+1, account, ip, err)
 		}
+	}
+}
+
+// fail records n failures for account from ip with r, waiting out on clk
+// the backoff before each, to set a scene.
+func fail(t testing.TB, th *throttle.Throttle, clk *clock, n int, account, ip string, r *http.Request) {
+	t.Helper()
+	for range n {
+		if wait, _ := check(th, account, ip, r); wait > 0 {
+			clk.Advance(wait)
+		}
+		failN(t, th, 1, account, ip, r)
 	}
 }
 
 // ip returns a distinct IPv4 address for i.
 func ip(i int) string {
 	return "198.51." + strconv.Itoa(i/256%256) + "." + strconv.Itoa(i%256)
-}
-
-// fail records n failures for account from ip with r without asking
-// Allow, to set a scene.
-func fail(th *throttle.Throttle, n int, account, ip string, r *http.Request) {
-	for range n {
-		th.Failure(account, ip, r)
-	}
 }

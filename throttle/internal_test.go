@@ -31,12 +31,12 @@ func TestTable_EvictsLeastRecentlyTouched(t *testing.T) {
 
 func TestWindow_CountsAndForgets(t *testing.T) {
 	var w window
-	w.add(100)
-	w.add(100)
+	w.add(100, 1)
+	w.add(100, 1)
 	if got := w.sum(100); got != 2 {
 		t.Errorf("sum at 100: got %d, want 2", got)
 	}
-	w.add(105)
+	w.add(105, 1)
 	// Before 105 the clock went back: it sees the newest sum.
 	cases := []struct {
 		at   int64
@@ -55,22 +55,35 @@ func TestWindow_CountsAndForgets(t *testing.T) {
 	if at, full := w.freeAt(105, 1); !full || at != 116 {
 		t.Errorf("freeAt(105, 1): got %d, %v; want 116, true", at, full)
 	}
-	w.add(200)
+	w.add(200, 1)
 	if got := w.sum(200); got != 1 {
 		t.Errorf("after a long gap: got %d, want 1", got)
 	}
+}
+
+// failOnce records a failure for account from ip.
+func failOnce(t *testing.T, th *Throttle, account, ip string) {
+	t.Helper()
+	a, _, err := th.Begin(account, ip, nil)
+	if err != nil {
+		t.Fatalf("%s from %s: Begin = %v, want nil", account, ip, err)
+	}
+	a.Fail()
 }
 
 func TestThrottle_MemoryBound_R55(t *testing.T) {
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	th := New(Config{MaxEntries: 50, Now: func() time.Time { return now }})
 	for i := range 1000 {
-		th.Failure("user"+strconv.Itoa(i), "10.0."+strconv.Itoa(i/256)+"."+strconv.Itoa(i%256), nil)
+		failOnce(t, th, "user"+strconv.Itoa(i), "10.0."+strconv.Itoa(i/256)+"."+strconv.Itoa(i%256))
 	}
 	for name, n := range map[string]int{"pairs": th.pairs.len(), "accounts": th.accounts.table.len(), "clients": th.clients.table.len()} {
 		if n != 50 {
 			t.Errorf("%s: got %d entries, want 50", name, n)
 		}
+	}
+	if n := len(th.inflight) + len(th.accounts.inflight) + len(th.clients.inflight); n != 0 {
+		t.Errorf("attempts in flight after all ended: got %d entries, want 0", n)
 	}
 }
 
@@ -78,10 +91,10 @@ func TestThrottle_SweepsStaleEntries(t *testing.T) {
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	th := New(Config{Now: func() time.Time { return now }})
 	for i := range 3 {
-		th.Failure("user"+strconv.Itoa(i), "192.0.2.1", nil)
+		failOnce(t, th, "user"+strconv.Itoa(i), "192.0.2.1")
 	}
 	now = now.Add(DefaultResetAfter)
-	th.Failure("dave", "192.0.2.2", nil)
+	failOnce(t, th, "dave", "192.0.2.2")
 	for name, n := range map[string]int{"pairs": th.pairs.len(), "accounts": th.accounts.table.len(), "clients": th.clients.table.len()} {
 		if n != 1 {
 			t.Errorf("%s: got %d entries, want 1", name, n)

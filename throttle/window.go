@@ -19,16 +19,15 @@ type window struct {
 	counts [slots]uint32
 }
 
-// add counts one failure in bucket i.
-func (w *window) add(i int64) {
+// add counts n failures in bucket i.
+func (w *window) add(i int64, n int) {
 	i = max(i, w.newest) // a clock that went back counts in the newest bucket
 	for j := w.newest + 1; j <= i && j <= w.newest+slots; j++ {
 		w.counts[slot(j)] = 0
 	}
 	w.newest = i
-	if c := &w.counts[slot(i)]; *c < math.MaxUint32 {
-		*c++
-	}
+	c := &w.counts[slot(i)]
+	*c = uint32(min(uint64(*c)+uint64(n), math.MaxUint32))
 }
 
 // span returns the bucket indexes whose counts are in the sum at bucket
@@ -68,17 +67,20 @@ func slot(j int64) int {
 	return int((j%slots + slots) % slots)
 }
 
-// counter limits failures per key within a window.
+// counter limits failures per key within a window. Attempts in flight
+// count as failures made now: held until they end, they keep attempts
+// running at the same moment from passing the limit together.
 type counter struct {
-	limit int
-	width time.Duration // of a bucket
-	table table[digest, window]
+	limit    int
+	width    time.Duration // of a bucket
+	table    table[digest, window]
+	inflight tally[digest]
 }
 
 // newCounter returns a counter of limit failures per period, with at
 // most max keys.
 func newCounter(limit int, period time.Duration, max int) *counter {
-	return &counter{limit: limit, width: period / buckets, table: newTable[digest, window](max)}
+	return &counter{limit: limit, width: period / buckets, table: newTable[digest, window](max), inflight: tally[digest]{}}
 }
 
 // bucket is the index of the bucket now falls in.
@@ -88,16 +90,24 @@ func (c *counter) bucket(now time.Time) int64 {
 
 // add counts a failure for k.
 func (c *counter) add(k digest, now time.Time) {
-	c.table.touch(k).add(c.bucket(now))
+	c.table.touch(k).add(c.bucket(now), 1)
 }
 
-// wait is how long k stays at its limit, or 0 if it is below it.
+// wait is how long k stays at its limit, counting its attempts in flight
+// as failures made now, or 0 if it is below it.
 func (c *counter) wait(k digest, now time.Time) time.Duration {
-	w, ok := c.table.get(k)
-	if !ok {
+	stored, ok := c.table.get(k)
+	n := c.inflight[k]
+	if !ok && n == 0 {
 		return 0
 	}
-	at, full := w.freeAt(c.bucket(now), c.limit)
+	var w window
+	if ok {
+		w = *stored
+	}
+	i := c.bucket(now)
+	w.add(i, n)
+	at, full := w.freeAt(i, c.limit)
 	if !full {
 		return 0
 	}
@@ -107,4 +117,20 @@ func (c *counter) wait(k digest, now time.Time) time.Duration {
 // stale reports whether every failure w counts has left the window.
 func (c *counter) stale(w *window, now time.Time) bool {
 	return c.bucket(now)-w.newest >= slots
+}
+
+// sweep drops a few keys whose failures have all left the window.
+func (c *counter) sweep(now time.Time) {
+	c.table.sweep(sweepBatch, func(w *window) bool { return c.stale(w, now) })
+}
+
+// tally counts attempts in flight per key. A key with none has no entry,
+// so it holds no more entries than there are attempts in flight.
+type tally[K comparable] map[K]int
+
+// add adds n, which may be negative, to k's count.
+func (t tally[K]) add(k K, n int) {
+	if t[k] += n; t[k] <= 0 {
+		delete(t, k)
+	}
 }

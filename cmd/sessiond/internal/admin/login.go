@@ -9,6 +9,7 @@ import (
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/operators"
 	"github.com/sessiond/sessiond/secheaders"
+	"github.com/sessiond/sessiond/throttle"
 )
 
 // Messages of the login page. A wrong password and an unknown user get
@@ -52,34 +53,37 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 	}
 	client := u.ops.Client(r)
 	account := userPrefix + strings.ToLower(name)
-	if wait, err := u.cfg.Throttle.Allow(account, client.IP, r); err != nil {
+	attempt, wait, err := u.cfg.Throttle.Begin(account, client.IP, r)
+	if err != nil {
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		v.Error = msgThrottled
 		u.renderLogin(w, r, http.StatusTooManyRequests, v)
 		return
 	}
+	defer attempt.Release()
 	ok, err := u.cfg.Operators.Verify(name, password)
 	if err != nil {
 		u.cfg.Log.Error("admin: checking an operator's password", "error", err)
 	}
 	if !ok {
-		u.cfg.Throttle.Failure(account, client.IP, r)
+		attempt.Fail()
 		u.audit(r, sessiond.EventLoginFailed, userPrefix+v.Username, "", client)
 		v.Error = msgLoginFailed
 		u.renderLogin(w, r, http.StatusUnauthorized, v)
 		return
 	}
-	u.signIn(w, r, name, account, client, v.Next)
+	u.signIn(w, r, name, attempt, client, v.Next)
 }
 
-// signIn starts the session of an operator whose password was right.
-func (u *UI) signIn(w http.ResponseWriter, r *http.Request, name, account string, client sessiond.Client, next string) {
+// signIn starts the session of an operator whose password was right, and
+// ends the login attempt as a success once it has.
+func (u *UI) signIn(w http.ResponseWriter, r *http.Request, name string, attempt *throttle.Attempt, client sessiond.Client, next string) {
 	s, _, err := u.ops.Login(r.Context(), sessiond.LoginInfo{UserID: userPrefix + name, Methods: []string{"pwd"}})
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	u.cfg.Throttle.Success(w, account, client.IP, r)
+	attempt.Succeed(w)
 	u.audit(r, sessiond.EventLoginSucceeded, userPrefix+name, s.ID(), client)
 	u.cfg.Log.Info("admin: operator signed in", "operator", name, "ip", client.IP)
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/internal/fakeclock"
+	"github.com/sessiond/sessiond/throttle"
 )
 
 func TestLogin_Success(t *testing.T) {
@@ -92,6 +94,38 @@ func TestLogin_Throttle_R55(t *testing.T) {
 	e.clock.Advance(2 * time.Second)
 	resp, _ = b.post("/admin/login", url.Values{"username": {opName}, "password": {opPassword}})
 	wantRedirect(t, resp, "/admin/")
+}
+
+// TestLogin_ConcurrentGuesses_R55 sends 16 wrong passwords for one
+// operator at once from one address. The throttle's clock makes every
+// request pass the throttle's check before any failure is recorded
+// (fakeclock.Clock.Burst), as a password check of 0.2 s would: still no
+// more are checked than one at a time would be (5), and the rest are
+// refused.
+func TestLogin_ConcurrentGuesses_R55(t *testing.T) {
+	throttleClock := fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	e := newEnv(t, func(c *Config) { c.Throttle = throttle.New(throttle.Config{Now: throttleClock.Now}) })
+	const n = 16
+	browsers := make([]*browser, n)
+	for i := range browsers {
+		browsers[i] = e.browser()
+		browsers[i].get("/admin/login")
+	}
+	codes := make([]int, n)
+	throttleClock.Burst(n, func(i int) {
+		resp, _ := browsers[i].post("/admin/login", url.Values{"username": {opName}, "password": {"guess"}})
+		codes[i] = resp.StatusCode
+	})
+	answers := map[int]int{}
+	for _, code := range codes {
+		answers[code]++
+	}
+	if want := n - throttle.DefaultFreeFailures; answers[http.StatusTooManyRequests] < want || answers[http.StatusTooManyRequests]+answers[http.StatusUnauthorized] != n {
+		t.Errorf("%d guesses at once: got %v (status: count), want at least %d 429s and the rest 401s", n, answers, want)
+	}
+	if failed := len(e.events(sessiond.EventQuery{UserID: "operator:" + opName, Type: sessiond.EventLoginFailed})); failed > throttle.DefaultFreeFailures {
+		t.Errorf("got %d passwords checked and failed, want at most %d", failed, throttle.DefaultFreeFailures)
+	}
 }
 
 func TestLogin_Next(t *testing.T) {

@@ -71,13 +71,15 @@ func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	name, pw := normalize(r.PostFormValue("username")), r.PostFormValue("password")
 	client := s.cfg.Manager.Client(r)
-	if wait, err := s.throttle.Allow(name, client.IP, r); err != nil {
+	attempt, wait, err := s.throttle.Begin(name, client.IP, r)
+	if err != nil {
 		s.tooMany(w, r, wait, "login", "Log in")
 		return
 	}
+	defer attempt.Release()
 	user, ok := s.checkPassword(name, pw)
 	if !ok || user.Disabled {
-		s.throttle.Failure(name, client.IP, r)
+		attempt.Fail()
 		s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: user.ID, IP: client.IP, UserAgent: client.UserAgent, Reason: "password"})
 		s.render(w, r, http.StatusUnauthorized, "login", view{Title: "Log in", Error: failedLogin})
 		return
@@ -85,7 +87,8 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	if !user.MFA() {
 		// A user with two-step login has proven nothing yet: the browser
 		// becomes known, and the run of failures ends, after the code.
-		s.throttle.Success(w, name, client.IP, r)
+		// Until then the deferred Release gives the attempt back.
+		attempt.Succeed(w)
 	}
 	info := sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}, Persistent: r.PostFormValue("remember") == "1", Pending: user.MFA()}
 	sess, _, err := s.cfg.Manager.Login(r.Context(), info)

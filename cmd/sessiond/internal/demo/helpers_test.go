@@ -77,16 +77,25 @@ type testSite struct {
 // configuration.
 func newTestSite(t *testing.T, change ...func(*sessiond.Config)) *testSite {
 	t.Helper()
-	users, err := OpenUsers(filepath.Join(t.TempDir(), "users.json"), newTestRing(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newTestSiteOf(t, users, change...)
+	return newTestSiteWith(t, nil, nil, change...)
 }
 
 // newTestSiteOf starts a site on users, as newTestSite does.
 func newTestSiteOf(t *testing.T, users *Users, change ...func(*sessiond.Config)) *testSite {
 	t.Helper()
+	return newTestSiteWith(t, users, nil, change...)
+}
+
+// newTestSiteWith starts a site on users, or with no users if nil; site,
+// unless nil, adjusts the site's configuration, and change the manager's.
+func newTestSiteWith(t *testing.T, users *Users, site func(*Config), change ...func(*sessiond.Config)) *testSite {
+	t.Helper()
+	if users == nil {
+		var err error
+		if users, err = OpenUsers(filepath.Join(t.TempDir(), "users.json"), newTestRing(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	clk := fakeclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	store := memstore.New(memstore.Config{Now: clk.Now})
 	t.Cleanup(func() { store.Close() })
@@ -98,11 +107,15 @@ func newTestSiteOf(t *testing.T, users *Users, change ...func(*sessiond.Config))
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := New(Config{Manager: m, Users: users, ReauthMaxAge: 10 * time.Minute, IdleTimeout: sessiond.DefaultIdleTimeout, Passwords: cheapParams, Now: clk.Now})
-	srv := httptest.NewTLSServer(secheaders.New(secheaders.Config{}).Handler(site))
+	siteCfg := Config{Manager: m, Users: users, ReauthMaxAge: 10 * time.Minute, IdleTimeout: sessiond.DefaultIdleTimeout, Passwords: cheapParams, Now: clk.Now}
+	if site != nil {
+		site(&siteCfg)
+	}
+	s := New(siteCfg)
+	srv := httptest.NewTLSServer(secheaders.New(secheaders.Config{}).Handler(s))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	return &testSite{t: t, srv: srv, url: u, clock: clk, m: m, store: store, users: users, site: site}
+	return &testSite{t: t, srv: srv, url: u, clock: clk, m: m, store: store, users: users, site: s}
 }
 
 // trustLoopbackProxy lets browsers pick their client address with

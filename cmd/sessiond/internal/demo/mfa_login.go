@@ -50,16 +50,19 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 	client := s.cfg.Manager.Client(r)
 	// Codes are throttled like passwords (R55): one who knows the password
 	// must not guess codes faster than passwords.
-	if wait, err := s.throttle.Allow(normalize(user.Name), client.IP, r); err != nil {
+	attempt, wait, err := s.throttle.Begin(normalize(user.Name), client.IP, r)
+	if err != nil {
 		s.tooMany(w, r, wait, "login_mfa", "Two-step login")
 		return
 	}
+	defer attempt.Release()
 	step, ok := checkTOTP(user.TOTPSecret, r.PostFormValue("code"), user.TOTPLastStep, s.cfg.Now())
 	if !ok || !s.cfg.Users.UseTOTPStep(user.ID, step) {
+		attempt.Fail()
 		s.wrongCode(w, r, sess, user)
 		return
 	}
-	s.throttle.Success(w, normalize(user.Name), client.IP, r)
+	attempt.Succeed(w)
 	remember, _ := sessiond.Get[bool](sess, rememberKey)
 	next, _ := sessiond.Get[string](sess, nextKey)
 	full, _, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd", "totp"}, Persistent: remember})
@@ -71,10 +74,9 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 
-// wrongCode counts a wrong code; too many end the pending login.
+// wrongCode counts a wrong code in the pending login; too many end it.
 func (s *Site) wrongCode(w http.ResponseWriter, r *http.Request, sess *sessiond.Session, user User) {
 	client := s.cfg.Manager.Client(r)
-	s.throttle.Failure(normalize(user.Name), client.IP, r)
 	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: user.ID, SessionID: sess.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: "totp"})
 	tries, _ := sessiond.Get[int](sess, triesKey)
 	if tries+1 >= maxCodeTries {

@@ -43,17 +43,19 @@ func (s *Site) reauth(w http.ResponseWriter, r *http.Request) {
 	user, ok := s.cfg.Users.ByID(sess.UserID())
 	next := safeNext(r.PostFormValue("next"))
 	client := s.cfg.Manager.Client(r)
-	if _, err := s.throttle.Allow(normalize(user.Name), client.IP, r); err != nil {
+	attempt, _, err := s.throttle.Begin(normalize(user.Name), client.IP, r)
+	if err != nil {
 		s.render(w, r, http.StatusTooManyRequests, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: "Too many attempts. Please wait a moment."})
 		return
 	}
+	defer attempt.Release()
 	methods, good := s.proveAgain(r, user, ok)
 	if !good {
-		s.throttle.Failure(normalize(user.Name), client.IP, r)
+		attempt.Fail()
 		s.render(w, r, http.StatusUnauthorized, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: "That was not right."})
 		return
 	}
-	s.throttle.Success(w, normalize(user.Name), client.IP, r)
+	attempt.Succeed(w)
 	if _, err := sess.Reauth(r.Context(), methods); err != nil {
 		s.fail(w, r, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessiond/sessiond/internal/fakeclock"
 	"github.com/sessiond/sessiond/throttle"
 )
 
@@ -146,4 +147,75 @@ func TestMFA_WrongCodesThrottled_R55(t *testing.T) {
 	wantRedirect(t, "password step after the wait", b.login("alice", testPassword), "/login/mfa")
 	wantStatus(t, "a sixth wrong code", b.secondStep(wrong), http.StatusUnauthorized)
 	wantRefused(t, "a new pending login after six wrong codes", b.login("alice", testPassword))
+}
+
+// guessAtOnce sends 16 wrong guesses for alice at once from one address:
+// ready, called for each, returns the browser to send it from, the path
+// and the form. The site's throttle
+// reads throttleClock, whose Burst makes every guess pass the throttle's
+// check before any failure is recorded, as a password check of 0.2 s
+// would. It fails the test unless no more guesses were checked (401) than
+// one at a time would allow (5), and the rest were refused (429).
+func guessAtOnce(t *testing.T, throttleClock *clock, ready func() (*browser, string, url.Values)) {
+	t.Helper()
+	const n = 16
+	browsers, paths, forms := make([]*browser, n), make([]string, n), make([]url.Values, n)
+	for i := range n {
+		browsers[i], paths[i], forms[i] = ready()
+	}
+	codes := make([]int, n)
+	throttleClock.Burst(n, func(i int) { codes[i] = browsers[i].post(paths[i], forms[i]).StatusCode })
+	answers := map[int]int{}
+	for _, code := range codes {
+		answers[code]++
+	}
+	if want := n - throttle.DefaultFreeFailures; answers[http.StatusTooManyRequests] < want || answers[http.StatusTooManyRequests]+answers[http.StatusUnauthorized] != n {
+		t.Errorf("%d guesses at once: got %v (status: count), want at least %d 429s and the rest 401s", n, answers, want)
+	}
+}
+
+// newBurstSite starts a site whose login throttle reads a clock of its
+// own, which it returns, for guessAtOnce.
+func newBurstSite(t *testing.T) (*testSite, *clock) {
+	throttleClock := fakeclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := newTestSiteWith(t, nil, func(c *Config) { c.Throttle = throttle.New(throttle.Config{Now: throttleClock.Now}) })
+	return s, throttleClock
+}
+
+// TestThrottle_ConcurrentGuesses_R55 sends 16 wrong guesses at once to each
+// form the throttle guards: the login's password from new browsers, the
+// second step's code from as many pending logins, and re-authentication's
+// password from one signed-in browser. However long checking takes, no
+// more are checked than one at a time would be.
+func TestThrottle_ConcurrentGuesses_R55(t *testing.T) {
+	t.Run("login", func(t *testing.T) {
+		s, throttleClock := newBurstSite(t)
+		s.browser().signup("alice")
+		guessAtOnce(t, throttleClock, func() (*browser, string, url.Values) {
+			b := s.browser()
+			return b, "/login", url.Values{"username": {"alice"}, "password": {"wrong password"}, "csrf_token": {b.token("/login")}}
+		})
+	})
+	t.Run("second step", func(t *testing.T) {
+		s, throttleClock := newBurstSite(t)
+		secret := mfaUser(t, s)
+		wrong := "000000"
+		if s.code(secret) == wrong {
+			wrong = "111111"
+		}
+		guessAtOnce(t, throttleClock, func() (*browser, string, url.Values) {
+			b := s.browser()
+			wantRedirect(t, "password step", b.login("alice", testPassword), "/login/mfa")
+			return b, "/login/mfa", url.Values{"code": {wrong}, "csrf_token": {b.token("/login/mfa")}}
+		})
+	})
+	t.Run("re-authentication", func(t *testing.T) {
+		s, throttleClock := newBurstSite(t)
+		b := s.browser()
+		b.signup("alice")
+		b.logout()
+		b.mustLogin("alice") // now a browser the throttle knows
+		form := url.Values{"password": {"wrong password"}, "next": {"/account"}, "csrf_token": {b.token("/reauth?next=%2Faccount")}}
+		guessAtOnce(t, throttleClock, func() (*browser, string, url.Values) { return b, "/reauth", form })
+	})
 }
