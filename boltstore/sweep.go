@@ -86,19 +86,19 @@ func expiredKeys(expiry *bolt.Bucket, now time.Time, n int) [][]byte {
 // and returns it. An entry that leads nowhere, or to a record that cannot
 // be decoded, is removed with that record: one bad value must not stop
 // every sweep after it.
-func (b sessions) sweep(k []byte, now time.Time) (*sessiond.Record, error) {
+func (s sessions) sweep(k []byte, now time.Time) (*sessiond.Record, error) {
 	id := k[8:]
-	rec, err := b.get(id)
+	rec, err := s.get(id)
 	if err != nil || rec == nil {
-		if err := b.records.Delete(id); err != nil {
+		if err := s.records.Delete(id); err != nil {
 			return nil, err
 		}
-		return nil, b.expiry.Delete(k)
+		return nil, s.expiry.Delete(k)
 	}
 	if now.Before(rec.ExpiresAt()) { // cannot happen while the index is in step
-		return nil, b.moveExpiry(id, time.UnixMicro(ordered(k)), rec.ExpiresAt())
+		return nil, s.moveExpiry(id, time.UnixMicro(ordered(k)), rec.ExpiresAt())
 	}
-	return rec, b.remove(rec)
+	return rec, s.remove(rec)
 }
 
 // sweepEvery calls Sweep every interval until ctx is cancelled, logging

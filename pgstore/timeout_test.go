@@ -60,7 +60,7 @@ func TestBoundParent(t *testing.T) {
 		ctx, release := d.bound(parent)
 		defer release()
 		if dl, _ := ctx.Deadline(); !dl.Equal(time.Now().Add(time.Second)) {
-			t.Errorf("Deadline: got %v, want the parent's, 1s from now", dl.Sub(time.Now()))
+			t.Errorf("Deadline: got %v, want the parent's, 1s from now", time.Until(dl))
 		}
 		cancel()
 		if err := ctx.Err(); !errors.Is(err, context.Canceled) {

@@ -90,7 +90,7 @@ func touchRepeatedly(ctx context.Context, s sessiond.Store, rec *sessiond.Record
 	for j := range 5 {
 		at := rec.LastSeenAt.Add(time.Duration(i*5+j+1) * time.Millisecond)
 		if err := s.Touch(ctx, rec.ID, at, at.Add(30*time.Minute)); err != nil {
-			return fmt.Errorf("Touch: got error %v, want nil", err)
+			return fmt.Errorf("Touch(%s): got error %v, want nil", rec.ID, err)
 		}
 	}
 	return nil

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"io"
 	"os"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 // createUsage is the help of "sessiond admin create-user".

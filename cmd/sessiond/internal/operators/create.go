@@ -4,10 +4,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 // FirstUsername is the account EnsureFirst makes.

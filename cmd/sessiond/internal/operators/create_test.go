@@ -2,11 +2,12 @@ package operators
 
 import (
 	"errors"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 func TestCreate_FileMode0600(t *testing.T) {

@@ -2,8 +2,9 @@ package operators
 
 import (
 	"crypto/rand"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"sync"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 // File checks operators' passwords against an operators file. It reads the

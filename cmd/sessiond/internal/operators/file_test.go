@@ -1,12 +1,13 @@
 package operators
 
 import (
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 // countingFile is a File whose password checks are recorded.

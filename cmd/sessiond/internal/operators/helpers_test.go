@@ -1,10 +1,11 @@
 package operators
 
 import (
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
 // testParams are cheap parameters that keep the tests fast.

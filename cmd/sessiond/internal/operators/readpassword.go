@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"golang.org/x/term"
 )
 
