@@ -27,16 +27,21 @@ func TestNew_RefusesBadConfig_R55(t *testing.T) {
 		{"negative max entries", throttle.Config{MaxEntries: -1}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				msg, _ := recover().(string)
-				if !strings.HasPrefix(msg, "throttle: ") {
-					t.Errorf("got panic %q, want one starting with %q", msg, "throttle: ")
-				}
-			}()
-			throttle.New(c.cfg)
-		})
+		t.Run(c.name, func(t *testing.T) { wantPanic(t, func() { throttle.New(c.cfg) }) })
 	}
+}
+
+// wantPanic fails the test unless f panics with a message of this
+// package.
+func wantPanic(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.HasPrefix(msg, "throttle: ") {
+			t.Errorf("got panic %q, want one starting with %q", msg, "throttle: ")
+		}
+	}()
+	f()
 }
 
 func TestNew_AcceptsStricterConfig_R55(t *testing.T) {

@@ -81,6 +81,16 @@
 // "cookies" also clears the device cookie; the browser counts as new until
 // its next successful login.
 //
+// # Sign-ups
+//
+// A [Limiter] limits, per client address, a costly request that is not a
+// login, such as a sign-up, which hashes a password: by default 10 an hour
+// from one address (IPv6 by its /64). Call [Limiter.Take] before the
+// costly work; like Begin it counts the request in the step that checks
+// the limit, and a refused request counts for nothing. A sign-up form
+// must tell a person when a name is taken, so it tells anyone which names
+// exist; the limit keeps that to a few names an hour from one address.
+//
 // # Memory
 //
 // Each of the three tables (client and account runs, accounts, addresses)

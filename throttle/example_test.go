@@ -63,3 +63,28 @@ func Example() {
 	// 401
 	// 429 retry after 1
 }
+
+// ExampleLimiter is a sign-up handler: Take before hashing the password,
+// and answer 429 with a generic message when it refuses.
+func ExampleLimiter() {
+	signups := throttle.NewLimiter(throttle.LimiterConfig{}) // 10 an hour from one address
+	signup := func(w http.ResponseWriter, r *http.Request) {
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr) // or the address a trusted proxy forwarded
+		if wait, ok := signups.Take(ip); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			http.Error(w, "too many attempts, try again later", http.StatusTooManyRequests)
+			return
+		}
+		// ... hash the password, create the account ...
+		w.WriteHeader(http.StatusCreated)
+	}
+
+	answers := map[int]int{}
+	for range 15 {
+		w := httptest.NewRecorder()
+		signup(w, httptest.NewRequest("POST", "/signup", nil))
+		answers[w.Code]++
+	}
+	fmt.Println(answers)
+	// Output: map[201:10 429:5]
+}

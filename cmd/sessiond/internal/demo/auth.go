@@ -16,6 +16,10 @@ import (
 // so that the answer does not tell whether the user exists (R50).
 const failedLogin = "Wrong username or password."
 
+// refusedName is the one answer to a sign-up whose username is taken or
+// malformed: it does not say "taken" (see the package doc).
+const refusedName = "That username cannot be used. Please choose another: 3 to 32 letters, digits, dots, dashes or underscores."
+
 // home sends a visitor to their account or to the login page.
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 	target := "/login"
@@ -29,11 +33,16 @@ func (s *Site) signupForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signup", view{Title: "Sign up"})
 }
 
-// signup creates an account and signs it in.
+// signup creates an account and signs it in. Sign-ups are limited per
+// client address, each counted before its password is hashed.
 func (s *Site) signup(w http.ResponseWriter, r *http.Request) {
 	name, pw := r.PostFormValue("username"), r.PostFormValue("password")
 	if len(pw) < minPassword {
 		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: ErrWeakPassword.Error()})
+		return
+	}
+	if wait, ok := s.signups.Take(s.cfg.Manager.Client(r).IP); !ok {
+		s.tooMany(w, r, wait, "signup", "Sign up")
 		return
 	}
 	hash, err := s.cfg.Passwords.Hash(pw)
@@ -43,7 +52,7 @@ func (s *Site) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	user, err := s.cfg.Users.Add(name, hash)
 	if errors.Is(err, ErrBadUsername) || errors.Is(err, ErrUserExists) {
-		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: err.Error()})
+		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: refusedName})
 		return
 	}
 	if err != nil {
@@ -107,8 +116,9 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// tooMany answers a login attempt the throttle refused: 429 with a
-// generic message and the wait, the same whichever rule refused it.
+// tooMany answers a login or sign-up attempt the throttle refused: 429
+// with a generic message and the wait, the same whichever rule refused
+// it.
 func (s *Site) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, page, title string) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
 	s.render(w, r, http.StatusTooManyRequests, page, view{Title: title, Error: "Too many attempts. Please wait a moment and try again."})

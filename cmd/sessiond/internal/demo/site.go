@@ -41,6 +41,7 @@ type Site struct {
 	cfg      Config
 	csrf     *csrf.Protection
 	throttle *throttle.Throttle
+	signups  *throttle.Limiter // per client address
 	pages    pages
 	handler  http.Handler
 }
@@ -59,6 +60,7 @@ func New(cfg Config) *Site {
 	if s.throttle == nil {
 		s.throttle = throttle.New(throttle.Config{Now: cfg.Now})
 	}
+	s.signups = throttle.NewLimiter(throttle.LimiterConfig{Now: cfg.Now})
 	s.handler = cfg.Manager.Handler(s.csrf.Handler(s.routes()))
 	return s
 }
