@@ -2,7 +2,6 @@ package sessiond_test
 
 import (
 	"context"
-	"github.com/sessiond/sessiond/internal/fakeclock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/memstore"
 )
 

@@ -5,10 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessiond/sessiond/internal/fakeclock"
-
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/boltstore"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/storetest"
 )
 

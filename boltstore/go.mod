@@ -5,7 +5,7 @@ go 1.26.0
 replace github.com/sessiond/sessiond => ../
 
 require (
-	github.com/sessiond/sessiond v0.0.0
+	github.com/sessiond/sessiond v0.1.0
 	go.etcd.io/bbolt v1.5.0
 )
 

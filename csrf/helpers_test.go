@@ -3,7 +3,6 @@ package csrf_test
 import (
 	"bytes"
 	"context"
-	"github.com/sessiond/sessiond/internal/fakeclock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond/csrf"
+	"github.com/sessiond/sessiond/fakeclock"
 )
 
 // testKey is a fixed 32-byte key.

@@ -1,5 +1,20 @@
-// Package fakeclock is the clock the project's tests inject wherever a
-// component takes a Now func: it moves only when told to.
+// Package fakeclock is a clock for tests that moves only when told to.
+//
+// Its Now goes wherever a component takes a Now func: sessiond.Config, the
+// Config of every store (memstore, boltstore, redisstore, pgstore), csrf and
+// throttle. A test then reaches a deadline with Advance instead of waiting
+// for it. A store's conformance test runs on such a clock with
+// storetest.Clocked, which is given the clock's Advance:
+//
+//	storetest.Run(t, storetest.Clocked(
+//		func(t *testing.T) (sessiond.Store, func(time.Duration)) {
+//			c := fakeclock.New(time.Now())
+//			s := mystore.New(mystore.Config{Now: c.Now})
+//			t.Cleanup(func() { s.Close() })
+//			return s, c.Advance
+//		},
+//		func(t *testing.T, s sessiond.Store) { s.(*mystore.Store).Sweep(t.Context()) },
+//	))
 package fakeclock
 
 import (

@@ -13,10 +13,10 @@ replace github.com/sessiond/sessiond/redisstore => ../redisstore
 require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/redis/rueidis v1.0.79
-	github.com/sessiond/sessiond v0.0.0
-	github.com/sessiond/sessiond/boltstore v0.0.0-00010101000000-000000000000
-	github.com/sessiond/sessiond/pgstore v0.0.0-00010101000000-000000000000
-	github.com/sessiond/sessiond/redisstore v0.0.0-00010101000000-000000000000
+	github.com/sessiond/sessiond v0.1.0
+	github.com/sessiond/sessiond/boltstore v0.1.0
+	github.com/sessiond/sessiond/pgstore v0.1.0
+	github.com/sessiond/sessiond/redisstore v0.1.0
 	go.etcd.io/bbolt v1.5.0
 )
 

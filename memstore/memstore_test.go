@@ -4,9 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessiond/sessiond/internal/fakeclock"
-
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/memstore"
 	"github.com/sessiond/sessiond/storetest"
 )

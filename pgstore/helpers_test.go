@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessiond/sessiond/internal/fakeclock"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/pgstore"
 )
 

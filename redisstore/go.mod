@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/redis/rueidis v1.0.79
-	github.com/sessiond/sessiond v0.0.0
+	github.com/sessiond/sessiond v0.1.0
 )
 
 require (

@@ -41,8 +41,9 @@
 //     a second before its deadline a record is still there, a touched
 //     record outlives its old deadline, and a store that is a
 //     [sessiond.ExpiryWatcher] reports each removed record once to each
-//     of its callbacks, which may call the store. [Clocked] makes the harness of a store on a test
-//     clock.
+//     of its callbacks, which may call the store. [Clocked] makes the
+//     harness of a store on a test clock, such as
+//     [github.com/sessiond/sessiond/fakeclock.Clock].
 //
 // It also checks that a store keeps no memory the caller passed in: changing
 // a record after Create or Update changes nothing stored.

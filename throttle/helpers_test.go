@@ -1,13 +1,13 @@
 package throttle_test
 
 import (
-	"github.com/sessiond/sessiond/internal/fakeclock"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/throttle"
 )
 

@@ -10,10 +10,10 @@ require (
 	github.com/pquerna/otp v1.5.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3
-	github.com/sessiond/sessiond v0.0.0
-	github.com/sessiond/sessiond/boltstore v0.0.0-00010101000000-000000000000
-	github.com/sessiond/sessiond/pgstore v0.0.0-00010101000000-000000000000
-	github.com/sessiond/sessiond/redisstore v0.0.0-00010101000000-000000000000
+	github.com/sessiond/sessiond v0.1.0
+	github.com/sessiond/sessiond/boltstore v0.1.0
+	github.com/sessiond/sessiond/pgstore v0.1.0
+	github.com/sessiond/sessiond/redisstore v0.1.0
 	golang.org/x/crypto v0.58.0
 	golang.org/x/term v0.47.0
 )

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
-	"github.com/sessiond/sessiond/internal/fakeclock"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/throttle"
 )
 

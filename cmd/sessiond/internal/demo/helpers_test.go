@@ -3,7 +3,6 @@ package demo
 import (
 	"bytes"
 	"context"
-	"github.com/sessiond/sessiond/internal/fakeclock"
 	"html"
 	"io"
 	"net/http"
@@ -22,6 +21,7 @@ import (
 	"github.com/pquerna/otp/totp"
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/memstore"
 	"github.com/sessiond/sessiond/secheaders"
 )

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessiond/sessiond/internal/fakeclock"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/throttle"
 )
 

@@ -2,13 +2,13 @@ package metrics
 
 import (
 	"context"
-	"github.com/sessiond/sessiond/internal/fakeclock"
 	"io"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/fakeclock"
 	"github.com/sessiond/sessiond/memstore"
 	"github.com/sessiond/sessiond/storetest"
 )
