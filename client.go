@@ -1,11 +1,12 @@
 package sessiond
 
 import (
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sessiond/sessiond/forwarded"
 )
 
 // maxUserAgent bounds the User-Agent kept with a session.
@@ -33,58 +34,16 @@ func ClientFromRequest(r *http.Request) Client {
 
 // Client returns the request's client. When the connection comes from one
 // of Config.TrustedProxies, the address is taken from X-Forwarded-For: the
-// nearest hop that is not itself a trusted proxy. No other client's
-// forwarding headers are believed.
+// nearest hop that is not itself a trusted proxy
+// ([forwarded.Proxies.ClientIP]). No other client's forwarding headers
+// are believed.
 func (m *Manager) Client(r *http.Request) Client {
 	return clientFrom(r, m.cfg.TrustedProxies)
 }
 
 // clientFrom is ClientFromRequest behind the given trusted proxies.
 func clientFrom(r *http.Request, trusted []netip.Prefix) Client {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	if isTrusted(ip, trusted) {
-		ip = forwardedFor(r.Header.Values("X-Forwarded-For"), trusted, ip)
-	}
-	return Client{IP: ip, UserAgent: clip(r.UserAgent(), maxUserAgent)}
-}
-
-// forwardedFor walks the X-Forwarded-For hops from the nearest and returns
-// the first that is not a trusted proxy. A hop that is not an address ends
-// the walk at the last trusted one: what lies beyond it cannot be believed.
-func forwardedFor(values []string, trusted []netip.Prefix, proxy string) string {
-	hops := strings.Split(strings.Join(values, ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			return proxy
-		}
-		if !isTrusted(addr.String(), trusted) {
-			return addr.Unmap().String()
-		}
-		proxy = addr.String()
-	}
-	return proxy
-}
-
-// isTrusted reports whether ip lies in one of the prefixes.
-func isTrusted(ip string, trusted []netip.Prefix) bool {
-	if len(trusted) == 0 {
-		return false
-	}
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	addr = addr.Unmap()
-	for _, p := range trusted {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	return Client{IP: forwarded.Proxies(trusted).ClientIP(r), UserAgent: clip(r.UserAgent(), maxUserAgent)}
 }
 
 // clip shortens s to at most n bytes, never inside a UTF-8 character, and

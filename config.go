@@ -84,7 +84,9 @@ type Config struct {
 
 	// TrustedProxies are the networks of reverse proxies whose
 	// X-Forwarded-For is believed (see [Manager.Client]). Default none:
-	// the connection's address is the client's.
+	// the connection's address is the client's. The scheme they forward
+	// (X-Forwarded-Proto) is for forwarded.Proxies.Handler to record,
+	// in front of the CSRF check and the HTTPS redirect.
 	TrustedProxies []netip.Prefix
 
 	// Keys seal session data at rest; the first seals, all open. Without

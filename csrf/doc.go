@@ -28,8 +28,10 @@
 //     ([ErrNullOrigin]);
 //   - an Origin that names neither the request's host nor a trusted
 //     origin is refused even when Sec-Fetch-Site says same-origin
-//     ([ErrCrossOrigin]): headers that disagree are not believed; over TLS
-//     an http:// Origin is refused too;
+//     ([ErrCrossOrigin]): headers that disagree are not believed; when
+//     the client came over HTTPS an http:// Origin is refused too (over
+//     TLS, or behind a trusted proxy that says so in X-Forwarded-Proto,
+//     with the forwarded package's Proxies.Handler in front);
 //   - "Sec-Fetch-Site: same-site" is refused ([ErrCrossOrigin]), as
 //     CrossOriginProtection does, unless Origin is trusted: a sibling
 //     subdomain is a different origin, and often a less guarded one;

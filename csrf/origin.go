@@ -3,6 +3,8 @@ package csrf
 import (
 	"net/http"
 	"strings"
+
+	"github.com/sessiond/sessiond/forwarded"
 )
 
 // originPolicy is the cross-origin layer: [http.CrossOriginProtection]
@@ -60,10 +62,12 @@ func (o *originPolicy) check(r *http.Request) error {
 
 // sameOrigin reports whether origin is exactly the request's own
 // scheme://host, the host byte for byte as CrossOriginProtection compares
-// it (browsers send both in lower case, without a default port). Over a
-// TLS connection the scheme must be https, closing the HTTP→HTTPS gap that
-// CrossOriginProtection leaves open; behind a TLS-terminating proxy the
-// scheme cannot be seen, and HSTS covers it.
+// it (browsers send both in lower case, without a default port). When the
+// client came over HTTPS ([forwarded.HTTPS]: a TLS connection, or a trusted
+// proxy's X-Forwarded-Proto) the scheme must be https, closing the
+// HTTP→HTTPS gap that CrossOriginProtection leaves open. Behind a
+// TLS-terminating proxy that is not believed the scheme cannot be seen, so
+// an https origin passes on a plain request too, and HSTS covers the gap.
 func sameOrigin(origin string, r *http.Request) bool {
 	if r.Host == "" {
 		return false
@@ -72,5 +76,5 @@ func sameOrigin(origin string, r *http.Request) bool {
 		return host == r.Host
 	}
 	host, ok := strings.CutPrefix(origin, "http://")
-	return ok && host == r.Host && r.TLS == nil
+	return ok && host == r.Host && !forwarded.HTTPS(r)
 }

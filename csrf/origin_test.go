@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 
 	"github.com/sessiond/sessiond/csrf"
+	"github.com/sessiond/sessiond/forwarded"
 )
 
 // ok is the handler behind the protection in handler tests.
@@ -148,7 +150,7 @@ func TestCheck_SchemeOverTLS_R42(t *testing.T) {
 		{"https://app.example", true, nil},
 		{"http://app.example", true, csrf.ErrCrossOrigin}, // a plain-HTTP page posting to the TLS site
 		{"https://app.example", false, nil},               // TLS ended at a proxy
-		{"http://app.example", false, nil},                // scheme unknown without TLS; HSTS covers it
+		{"http://app.example", false, nil},                // scheme unknown without TLS (see TestCheck_SchemeBehindProxy_R42); HSTS covers it
 	}
 	for _, tt := range tests {
 		t.Run(tt.origin, func(t *testing.T) {
@@ -159,6 +161,38 @@ func TestCheck_SchemeOverTLS_R42(t *testing.T) {
 			}
 			if err := p.Check(r); !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
 				t.Fatalf("got %s, want %s", errString(err), errString(tt.want))
+			}
+		})
+	}
+}
+
+// TestCheck_SchemeBehindProxy_R42 checks that behind a proxy that
+// terminates TLS, an http:// Origin is refused when a trusted proxy says
+// the client came over https, and that the same header from anyone else
+// changes nothing.
+func TestCheck_SchemeBehindProxy_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	h := forwarded.Proxies{netip.MustParsePrefix("10.0.0.0/8")}.Handler(p.Handler(ok))
+	tests := []struct {
+		name, remote, proto, origin string
+		want                        int
+	}{
+		{"trusted https, https page", "10.0.0.5:4000", "https", "https://app.example", http.StatusOK},
+		{"trusted https, plain-HTTP page", "10.0.0.5:4000", "https", "http://app.example", http.StatusForbidden},
+		{"trusted http, plain-HTTP page", "10.0.0.5:4000", "http", "http://app.example", http.StatusOK},
+		{"untrusted https, plain-HTTP page", "203.0.113.9:4000", "https", "http://app.example", http.StatusOK},
+		{"untrusted https, https page", "203.0.113.9:4000", "https", "https://app.example", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := originRequest(t, p, "POST", "", tt.origin)
+			r.TLS = nil // the proxy ended TLS
+			r.RemoteAddr = tt.remote
+			r.Header.Set("X-Forwarded-Proto", tt.proto)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tt.want {
+				t.Fatalf("got status %d, want %d", w.Code, tt.want)
 			}
 		})
 	}

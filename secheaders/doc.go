@@ -81,7 +81,10 @@
 //
 // # Plain HTTP
 //
-// [RedirectHTTPS] answers requests that did not come over TLS itself,
-// without calling the next handler and so without setting a cookie:
-// GET and HEAD are redirected to https with 308, other methods refused.
+// [RedirectHTTPS] answers requests whose client did not come over HTTPS
+// itself, without calling the next handler and so without setting a
+// cookie: GET and HEAD are redirected to https with 308, other methods
+// refused. Behind a proxy that terminates TLS, the forwarded package's
+// Proxies.Handler tells it the client's scheme from the X-Forwarded-Proto
+// of trusted proxies only.
 package secheaders

@@ -5,24 +5,29 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/sessiond/sessiond/forwarded"
 )
 
-// RedirectHTTPS passes requests that came over TLS to next, and answers
-// the others itself without calling next, so a plain-HTTP request never
-// gets a cookie or any content: GET and HEAD get a 308 to the same URL
-// over https on the default port; other methods get 400, since their body
-// has already crossed the network in clear and resending it over HTTPS
-// would hide the mistake that sent it.
+// RedirectHTTPS passes requests whose client came over HTTPS to next, and
+// answers the others itself without calling next, so a plain-HTTP request
+// never gets a cookie or any content: GET and HEAD get a 308 to the same
+// URL over https on the default port; other methods get 400, since their
+// body has already crossed the network in clear and resending it over
+// HTTPS would hide the mistake that sent it.
 //
-// Put it outermost, before any middleware that could set a cookie. It
-// looks at the connection only (r.TLS): behind a proxy that terminates
-// TLS every request looks plain, so there the proxy must redirect.
+// Put it outermost, before any middleware that could set a cookie. The
+// client came over HTTPS when [forwarded.HTTPS] says so: over a TLS
+// connection, or, with the forwarded package's Proxies.Handler in front,
+// when a trusted proxy that terminates TLS says so in X-Forwarded-Proto.
+// Behind a proxy that is not trusted, or that does not send the header,
+// every request looks plain, so there the proxy must redirect.
 func RedirectHTTPS(next http.Handler) http.Handler {
 	if next == nil {
 		panic("secheaders: RedirectHTTPS needs a non-nil handler")
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS != nil {
+		if forwarded.HTTPS(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -5,10 +5,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/sessiond/sessiond/forwarded"
 	"github.com/sessiond/sessiond/secheaders"
 )
 
@@ -56,6 +58,41 @@ func TestRedirectHTTPS_R11(t *testing.T) {
 			}
 			if got := res.Header.Values("Set-Cookie"); !c.tls && len(got) != 0 {
 				t.Errorf("Set-Cookie: got %q, want none over plain HTTP", got)
+			}
+		})
+	}
+}
+
+// TestRedirectHTTPS_BehindProxy_R11 checks that behind a proxy that
+// terminates TLS the redirect follows the scheme a trusted proxy forwards,
+// and only a trusted proxy's.
+func TestRedirectHTTPS_BehindProxy_R11(t *testing.T) {
+	next := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("page")) })
+	h := forwarded.Proxies{netip.MustParsePrefix("10.0.0.0/8")}.Handler(secheaders.RedirectHTTPS(next))
+	cases := []struct {
+		name, remote, proto string
+		tls                 bool
+		wantCode            int
+	}{
+		{"trusted https over plain HTTP", "10.0.0.5:4000", "https", false, 200},
+		{"trusted http over plain HTTP", "10.0.0.5:4000", "http", false, 308},
+		{"trusted http over TLS", "10.0.0.5:4000", "http", true, 308},
+		{"untrusted https over plain HTTP", "203.0.113.9:4000", "https", false, 308},
+		{"untrusted http over TLS", "203.0.113.9:4000", "http", true, 200},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/account", nil)
+			r.Host = "example.com"
+			r.RemoteAddr = c.remote
+			r.Header.Set("X-Forwarded-Proto", c.proto)
+			if c.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != c.wantCode {
+				t.Errorf("got status %d, want %d", w.Code, c.wantCode)
 			}
 		})
 	}
