@@ -3,7 +3,8 @@ package throttle
 import (
 	"crypto/sha256"
 	"net/http"
-	"net/netip"
+
+	"github.com/sessiond/sessiond/internal/clientip"
 )
 
 // digest names an account, a client address or a device in the tables.
@@ -43,7 +44,7 @@ type keys struct {
 
 // keys computes the keys of an attempt at account from clientIP with r.
 func (t *Throttle) keys(account, clientIP string, r *http.Request) keys {
-	k := keys{account: digestOf(kindAccount, account), address: digestOf(kindAddress, addressKey(clientIP))}
+	k := keys{account: digestOf(kindAccount, account), address: digestOf(kindAddress, clientip.Key(clientIP))}
 	k.pair = pairKey{k.account, k.address}
 	k.device, _ = readDevice(r)
 	if k.device.tags != nil && t.has(k.device, account) {
@@ -51,21 +52,4 @@ func (t *Throttle) keys(account, clientIP string, r *http.Request) keys {
 		k.pair.client = digestOf(kindDevice, string(k.device.id[:]))
 	}
 	return k
-}
-
-// addressKey is what one client's address counts under: the address
-// itself for IPv4 (IPv4-mapped IPv6 included), its /64 for IPv6 since one
-// subscriber usually holds a whole /64, and the string as given when it is
-// not an IP address.
-func addressKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	a = a.Unmap().WithZone("")
-	if a.Is4() {
-		return a.String()
-	}
-	p, _ := a.Prefix(64) // cannot fail: a is IPv6 without a zone
-	return p.String()
 }
