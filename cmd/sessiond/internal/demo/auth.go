@@ -163,8 +163,16 @@ func (s *Site) me(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]string{"user": user.Name, "user_id": user.ID})
 }
 
-// fail answers an error the visitor cannot fix, without its details.
+// fail answers an error the visitor cannot fix, without its details. A
+// session that ended, or a token that is no longer the session's current
+// one (a rotated-out token inside its grace window), sends the browser to
+// the login page like any other invalid token.
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, sessiond.ErrInvalidToken) {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
 	status := http.StatusServiceUnavailable
 	if errors.Is(err, sessiond.ErrHeadersWritten) {
 		status = http.StatusInternalServerError

@@ -110,8 +110,8 @@ func TestGraceToken_ActsOnNothing_R23(t *testing.T) {
 	} {
 		c.form.Set("csrf_token", csrf)
 		r := thief.post(c.path, c.form)
-		if r.StatusCode < 300 || r.StatusCode == http.StatusOK || r.cookie(sessionCookie) != nil && r.cookie(sessionCookie).Value != "" {
-			t.Errorf("POST %s with the grace token = %d, Set-Cookie %q; want a refusal and no token", c.path, r.StatusCode, r.setCookie(sessionCookie))
+		if r.StatusCode != http.StatusSeeOther || r.location() != "/login" || r.setCookie(sessionCookie) != "" {
+			t.Errorf("POST %s with the grace token = %d to %q, Set-Cookie %q; want 303 to /login and no token", c.path, r.StatusCode, r.location(), r.setCookie(sessionCookie))
 		}
 	}
 	if code, _ := other.me(); code != http.StatusOK {
