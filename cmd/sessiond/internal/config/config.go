@@ -55,8 +55,11 @@ func Parse(command string, args []string, getenv func(string) string, out io.Wri
 	fs.StringVar(&c.Store, "store", "", "store `URL`: memory://, bolt://PATH, redis://HOST:PORT/DB, rediss://..., redis+cluster://H1:P1,H2:P2, postgres://... (default bolt://<data-dir>/sessions.db)")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate `file` (PEM); without it a self-signed localhost certificate is made in the data directory")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key `file` (PEM)")
-	fs.BoolVar(&c.InsecureHTTP, "insecure-http", false, "serve plain HTTP: only on a loopback address or behind --trusted-proxies")
-	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
+	fs.BoolVar(&c.InsecureHTTP, "insecure-http", false, "serve plain HTTP: only on a loopback address or behind --trusted-proxies (a proxy that terminates TLS)")
+	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated `CIDRs` of reverse proxies whose forwarding headers are believed, on requests from them only: "+
+		"X-Forwarded-For gives the client's address (the nearest hop that is not a trusted proxy), "+
+		"X-Forwarded-Proto its scheme (one value, https or http, which the proxy must set); "+
+		"a request marked http is redirected to https (GET, HEAD) or refused (400), and behind https an http:// Origin is refused")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 30*time.Minute, "end a session after this long without a request")
 	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", 12*time.Hour, "end a session this long after its login")
 	fs.DurationVar(&c.ReauthMaxAge, "reauth-max-age", 10*time.Minute, "how recent a login must be for sensitive actions")
