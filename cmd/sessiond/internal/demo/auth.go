@@ -42,7 +42,7 @@ func (s *Site) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wait, ok := s.signups.Take(s.cfg.Manager.Client(r).IP); !ok {
-		s.tooMany(w, r, wait, "signup", "Sign up")
+		s.tooMany(w, r, wait, "signup", view{Title: "Sign up"})
 		return
 	}
 	hash, err := s.cfg.Passwords.Hash(pw)
@@ -82,7 +82,7 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	client := s.cfg.Manager.Client(r)
 	attempt, wait, err := s.throttle.Begin(name, client.IP, r)
 	if err != nil {
-		s.tooMany(w, r, wait, "login", "Log in")
+		s.tooMany(w, r, wait, "login", view{Title: "Log in"})
 		return
 	}
 	defer attempt.Release()
@@ -116,12 +116,13 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// tooMany answers a login or sign-up attempt the throttle refused: 429
-// with a generic message and the wait, the same whichever rule refused
-// it.
-func (s *Site) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, page, title string) {
+// tooMany answers an attempt the throttle refused (a login, a second
+// step, a re-authentication, a sign-up) with page and v: 429 with a
+// generic message and the wait, the same whichever rule refused it.
+func (s *Site) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, page string, v view) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
-	s.render(w, r, http.StatusTooManyRequests, page, view{Title: title, Error: "Too many attempts. Please wait a moment and try again."})
+	v.Error = "Too many attempts. Please wait a moment and try again."
+	s.render(w, r, http.StatusTooManyRequests, page, v)
 }
 
 // checkPassword finds the user called name and checks pw, taking as long

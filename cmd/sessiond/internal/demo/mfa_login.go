@@ -52,7 +52,7 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 	// must not guess codes faster than passwords.
 	attempt, wait, err := s.throttle.Begin(normalize(user.Name), client.IP, r)
 	if err != nil {
-		s.tooMany(w, r, wait, "login_mfa", "Two-step login")
+		s.tooMany(w, r, wait, "login_mfa", view{Title: "Two-step login"})
 		return
 	}
 	defer attempt.Release()

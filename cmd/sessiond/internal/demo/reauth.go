@@ -43,9 +43,9 @@ func (s *Site) reauth(w http.ResponseWriter, r *http.Request) {
 	user, ok := s.cfg.Users.ByID(sess.UserID())
 	next := safeNext(r.PostFormValue("next"))
 	client := s.cfg.Manager.Client(r)
-	attempt, _, err := s.throttle.Begin(normalize(user.Name), client.IP, r)
+	attempt, wait, err := s.throttle.Begin(normalize(user.Name), client.IP, r)
 	if err != nil {
-		s.render(w, r, http.StatusTooManyRequests, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: "Too many attempts. Please wait a moment."})
+		s.tooMany(w, r, wait, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next})
 		return
 	}
 	defer attempt.Release()

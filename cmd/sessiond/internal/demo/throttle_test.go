@@ -155,7 +155,8 @@ func TestMFA_WrongCodesThrottled_R55(t *testing.T) {
 // reads throttleClock, whose Burst makes every guess pass the throttle's
 // check before any failure is recorded, as a password check of 0.2 s
 // would. It fails the test unless no more guesses were checked (401) than
-// one at a time would allow (5), and the rest were refused (429).
+// one at a time would allow (5), and the rest were refused (429) with the
+// generic message and a Retry-After.
 func guessAtOnce(t *testing.T, throttleClock *clock, ready func() (*browser, string, url.Values)) {
 	t.Helper()
 	const n = 16
@@ -163,11 +164,14 @@ func guessAtOnce(t *testing.T, throttleClock *clock, ready func() (*browser, str
 	for i := range n {
 		browsers[i], paths[i], forms[i] = ready()
 	}
-	codes := make([]int, n)
-	throttleClock.Burst(n, func(i int) { codes[i] = browsers[i].post(paths[i], forms[i]).StatusCode })
+	replies := make([]*reply, n)
+	throttleClock.Burst(n, func(i int) { replies[i] = browsers[i].post(paths[i], forms[i]) })
 	answers := map[int]int{}
-	for _, code := range codes {
-		answers[code]++
+	for _, r := range replies {
+		answers[r.StatusCode]++
+		if r.StatusCode == http.StatusTooManyRequests && (r.Header.Get("Retry-After") == "" || !strings.Contains(r.body, tooMany)) {
+			t.Errorf("a refused guess at %s: Retry-After %q, body without the generic message", r.Request.URL.Path, r.Header.Get("Retry-After"))
+		}
 	}
 	if want := n - throttle.DefaultFreeFailures; answers[http.StatusTooManyRequests] < want || answers[http.StatusTooManyRequests]+answers[http.StatusUnauthorized] != n {
 		t.Errorf("%d guesses at once: got %v (status: count), want at least %d 429s and the rest 401s", n, answers, want)
