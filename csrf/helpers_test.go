@@ -51,6 +51,11 @@ func newProtection(c *clock, edit func(*csrf.Config)) *csrf.Protection {
 	return csrf.New(cfg)
 }
 
+// ok is the handler behind the protection in handler tests.
+var ok = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	w.Write([]byte("done"))
+})
+
 // get is a browser's same-origin GET of path.
 func get(path string) *http.Request {
 	r := httptest.NewRequest(http.MethodGet, site+path, nil)

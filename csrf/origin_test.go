@@ -12,11 +12,6 @@ import (
 	"github.com/sessiond/sessiond/forwarded"
 )
 
-// ok is the handler behind the protection in handler tests.
-var ok = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-	w.Write([]byte("done"))
-})
-
 // originRequest is a request of session "s1" with a valid token in the
 // header and the given Sec-Fetch-Site and Origin ("" for absent).
 func originRequest(t *testing.T, p *csrf.Protection, method, sfs, origin string) *http.Request {

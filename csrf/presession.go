@@ -9,6 +9,12 @@ import (
 	"time"
 )
 
+// PreSessionCookie is the name of the cookie that holds an anonymous
+// browser's pre-session. The __Host- prefix makes browsers insist on
+// Secure, Path=/ and no Domain, so neither plain HTTP nor a sibling
+// subdomain can plant one.
+const PreSessionCookie = "__Host-csrf-pre"
+
 // preIDSize is the entropy of a pre-session id: 256 bits.
 const preIDSize = 32
 
