@@ -25,7 +25,8 @@ const (
 	EventLoginFailed     EventType = "login.failed"
 )
 
-// Reasons given with revocation, rotation and expiry events.
+// Reasons given with revocation, rotation and expiry events, and with the
+// anomaly and throttle events.
 const (
 	ReasonLogout     = "logout"      // the user logged out
 	ReasonLogin      = "login"       // a new login replaced the session (fixation defence)
@@ -37,6 +38,13 @@ const (
 	ReasonAbsolute   = "absolute"    // the absolute deadline passed
 	ReasonPeriodic   = "periodic"    // the token reached RotateEvery
 	ReasonRenew      = "renew"       // rotation on privilege change
+	ReasonAnomaly    = "anomaly"     // revoked by the anomaly policy
+	ReasonEvicted    = "evicted"     // revoked by the session limit
+
+	ReasonIPChange             = "ip_change"                // session.anomaly: the IP left its network
+	ReasonUserAgentChange      = "user_agent_change"        // session.anomaly: the User-Agent changed or went missing
+	ReasonIPAndUserAgentChange = "ip_and_user_agent_change" // session.anomaly: both at once
+	ReasonInvalidTokens        = "invalid_tokens"           // session.throttled: too many invalid tokens from one client
 )
 
 // Event is one audit record. It never holds a token, raw or hashed.
@@ -80,4 +88,109 @@ func (a SlogAuditor) Audit(ctx context.Context, e Event) {
 		slog.String("user_agent", e.UserAgent),
 		slog.String("reason", e.Reason),
 	)
+}
+
+// Audit sends e to the configured [Auditor], filling in its id and time when
+// they are empty. Applications use it for their own events, such as
+// [EventLoginFailed].
+func (m *Manager) Audit(ctx context.Context, e Event) {
+	if e.ID == "" {
+		e.ID, _ = newID(m.cfg.Rand)
+	}
+	if e.Time.IsZero() {
+		e.Time = m.now()
+	}
+	m.cfg.Auditor.Audit(ctx, e)
+}
+
+// audit records a lifecycle event of rec, as seen from client c; without a
+// client (a sweeper, an operator) it gives the session's own.
+func (m *Manager) audit(ctx context.Context, t EventType, rec *Record, c Client, reason string) {
+	if c == (Client{}) {
+		c = Client{IP: rec.IP, UserAgent: rec.UserAgent}
+	}
+	m.Audit(ctx, Event{
+		Type:      t,
+		UserID:    rec.UserID,
+		SessionID: rec.ID,
+		IP:        c.IP,
+		UserAgent: c.UserAgent,
+		Reason:    reason,
+	})
+}
+
+// Bounds of [EventQuery.Limit].
+const (
+	DefaultEventLimit = 100
+	MaxEventLimit     = 1000
+)
+
+// EventQuery selects audit events: every non-empty field must match.
+type EventQuery struct {
+	UserID    string
+	SessionID string
+	Type      EventType
+	// Limit is the most events to return, newest first. Zero means
+	// DefaultEventLimit; more than MaxEventLimit means MaxEventLimit.
+	Limit int
+}
+
+// Max returns the effective limit of q.
+func (q EventQuery) Max() int {
+	switch {
+	case q.Limit <= 0:
+		return DefaultEventLimit
+	case q.Limit > MaxEventLimit:
+		return MaxEventLimit
+	}
+	return q.Limit
+}
+
+// Match reports whether e is selected by q (the limit aside).
+func (q EventQuery) Match(e Event) bool {
+	return (q.UserID == "" || q.UserID == e.UserID) &&
+		(q.SessionID == "" || q.SessionID == e.SessionID) &&
+		(q.Type == "" || q.Type == e.Type)
+}
+
+// AuditStore is implemented by stores that also keep audit events, within
+// a retention bound (an age, a count, or both) that each store documents.
+// [StoreAuditor] writes to one.
+type AuditStore interface {
+	// AppendEvent keeps e.
+	AppendEvent(ctx context.Context, e Event) error
+	// QueryEvents returns the events q selects, newest first: by
+	// Event.Time, or by arrival, which agree for events appended as they
+	// happen (as the Manager does).
+	QueryEvents(ctx context.Context, q EventQuery) ([]Event, error)
+}
+
+// StoreAuditor is an [Auditor] that keeps every event in an [AuditStore]
+// and passes it on to Next.
+type StoreAuditor struct {
+	Store AuditStore
+	// Next receives every event after the store; nil means a SlogAuditor
+	// on slog.Default().
+	Next Auditor
+	// Logger hears of events the store failed to keep; nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Audit keeps e in the store and passes it on. A store failure cannot fail
+// the request that caused the event: it is logged.
+func (a StoreAuditor) Audit(ctx context.Context, e Event) {
+	if err := a.Store.AppendEvent(ctx, e); err != nil {
+		l := a.Logger
+		if l == nil {
+			l = slog.Default()
+		}
+		l.LogAttrs(ctx, slog.LevelError, "audit event not stored",
+			slog.String("event_id", e.ID), slog.String("type", string(e.Type)), slog.Any("error", err))
+	}
+	next := a.Next
+	if next == nil {
+		next = SlogAuditor{}
+	}
+	next.Audit(ctx, e)
 }

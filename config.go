@@ -197,3 +197,68 @@ func unavailable(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	http.Error(w, "service unavailable", http.StatusServiceUnavailable)
 }
+
+// Action is what the anomaly policy does about a signal.
+type Action int
+
+// The actions, from the mildest. Every one writes a session.anomaly audit
+// event.
+const (
+	// ActionAudit allows the request; the new value becomes the one
+	// compared next.
+	ActionAudit Action = iota + 1
+	// ActionReauth demands re-authentication: the session grants nothing
+	// ([StateReauthRequired]) until [Session.Reauth].
+	ActionReauth
+	// ActionRevoke ends the session (reason "anomaly").
+	ActionRevoke
+)
+
+
+// AnomalyPolicy says what to do when a request's client differs from the
+// one the session last saw. The zero value is the default policy.
+type AnomalyPolicy struct {
+	// IPChange applies when the IP moves out of its /24 (IPv4) or /48
+	// (IPv6) alone. Default ActionAudit.
+	IPChange Action
+	// UserAgentChange applies when the User-Agent changes alone. Default
+	// ActionReauth.
+	UserAgentChange Action
+	// BothChange applies when both change at once. Default ActionRevoke.
+	BothChange Action
+}
+
+// withDefaults fills in the zero fields.
+func (p AnomalyPolicy) withDefaults() AnomalyPolicy {
+	p.IPChange = max(p.IPChange, ActionAudit)
+	if p.UserAgentChange == 0 {
+		p.UserAgentChange = ActionReauth
+	}
+	if p.BothChange == 0 {
+		p.BothChange = ActionRevoke
+	}
+	return p
+}
+
+// valid reports whether every action is known.
+func (p AnomalyPolicy) valid() bool {
+	for _, a := range []Action{p.IPChange, p.UserAgentChange, p.BothChange} {
+		if a < ActionAudit || a > ActionRevoke {
+			return false
+		}
+	}
+	return true
+}
+
+// judge names the signal and picks the action; no signal is action 0.
+func (p AnomalyPolicy) judge(ipMoved, uaChanged bool) (string, Action) {
+	switch {
+	case ipMoved && uaChanged:
+		return ReasonIPAndUserAgentChange, p.BothChange
+	case uaChanged:
+		return ReasonUserAgentChange, p.UserAgentChange
+	case ipMoved:
+		return ReasonIPChange, p.IPChange
+	}
+	return "", 0
+}

@@ -126,4 +126,24 @@
 // Every lifecycle event goes to an [Auditor]; the default, [SlogAuditor],
 // writes structured log/slog records with UTC time, user, session id, IP,
 // User-Agent and reason. No token, raw or hashed, is ever in an event.
+//
+// # Writing a store
+//
+// An application picks a store (memstore, boltstore, redisstore, pgstore)
+// and needs nothing else from this section. A new backend implements
+// [Store], whose doc is the contract; the rest is for store authors only:
+//
+//   - [Record] is what a store keeps, found by any of its [Record.Hashes];
+//     [Record.MarshalBinary], [Record.UnmarshalBinary] and
+//     [Record.UnmarshalString] are a compact, versioned encoding for
+//     stores that keep bytes.
+//   - [TokenToucher] lets a store touch a session by its token hash in one
+//     round trip; [ExpiryWatcher] and [ExpiryCallbacks] report sessions a
+//     sweeper removes, so that they are audited as expired.
+//   - [AuditStore] keeps audit events and answers an [EventQuery]
+//     ([EventQuery.Match], [EventQuery.Max]) for the service's audit API;
+//     [StoreAuditor] writes to it.
+//
+// Package storetest holds the conformance suite every store runs, and the
+// benchmarks they share.
 package sessiond

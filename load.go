@@ -2,8 +2,16 @@ package sessiond
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"sync"
 	"time"
+
+	"github.com/sessiond/sessiond/internal/clientip"
 )
 
 // Load validates a token presented by client c and returns its session.
@@ -33,9 +41,9 @@ func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool,
 	if !errors.Is(err, ErrInvalidToken) {
 		return tok, err
 	}
-	blocked, started := m.flood.failure(c.IP, m.now())
+	blocked, started := m.invalidTokens.failure(c.IP, m.now())
 	if started {
-		m.Audit(ctx, Event{Type: EventThrottled, IP: c.IP, UserAgent: c.UserAgent, Reason: "invalid_tokens"})
+		m.Audit(ctx, Event{Type: EventThrottled, IP: c.IP, UserAgent: c.UserAgent, Reason: ReasonInvalidTokens})
 	}
 	if blocked {
 		return "", ErrThrottled
@@ -137,4 +145,216 @@ func (s *Session) touch(ctx context.Context, now time.Time) error {
 	touched.LastSeenAt, touched.IdleExpiresAt = now, idle
 	s.rec = &touched
 	return nil
+}
+
+// anomaly compares the request's client with the session's and applies the
+// policy. A revoked session is ErrInvalidToken.
+//
+// A User-Agent that is missing or empty where one was recorded is a change:
+// dropping the header must not switch the comparison off. An IP address is
+// compared only when the request has one (the middleware always does; an
+// API caller may leave it out), and a zero Client, no client known, is not
+// compared at all. What the policy lets through becomes the value compared
+// next, but never an empty one: nothing overwrites a recorded value with
+// nothing.
+func (s *Session) anomaly(ctx context.Context) error {
+	if s.client == (Client{}) {
+		return nil
+	}
+	rec := s.record()
+	ua := clip(s.client.UserAgent, maxUserAgent)
+	ipMoved := s.client.IP != "" && rec.IP != "" && !sameNetwork(rec.IP, s.client.IP)
+	uaChanged := rec.UserAgent != "" && ua != rec.UserAgent
+	reason, action := s.m.cfg.Anomaly.judge(ipMoved, uaChanged)
+	if action == 0 || (action == ActionReauth && rec.ReauthRequired) {
+		return nil // nothing new: a demand already made is not made again
+	}
+	s.m.audit(ctx, EventAnomaly, rec, s.client, reason)
+	if action == ActionRevoke {
+		if err := s.revoke(ctx, ReasonAnomaly); err != nil {
+			return err
+		}
+		return ErrInvalidToken
+	}
+	return s.update(ctx, false, func(next *Record) error {
+		if action == ActionReauth {
+			next.ReauthRequired = true
+			return nil
+		}
+		if s.client.IP != "" {
+			next.IP = s.client.IP
+		}
+		if ua != "" {
+			next.UserAgent = ua
+		}
+		return nil
+	})
+}
+
+// sameNetwork reports whether two addresses share their /24 (IPv4) or /48
+// (IPv6). Text that is not an address compares as text.
+func sameNetwork(a, b string) bool {
+	x, errA := netip.ParseAddr(a)
+	y, errB := netip.ParseAddr(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	x, y = x.Unmap(), y.Unmap()
+	if x.Is4() != y.Is4() {
+		return false
+	}
+	bits := 48
+	if x.Is4() {
+		bits = 24
+	}
+	px, _ := x.Prefix(bits)
+	return px.Contains(y)
+}
+
+// ErrThrottled is returned by [Manager.Load] when a client has presented
+// too many invalid tokens (Config.InvalidTokenLimit a minute) and presents
+// another. Valid tokens are never throttled.
+var ErrThrottled = errors.New("sessiond: too many invalid tokens")
+
+// Defaults of the invalid-token throttle.
+const (
+	DefaultInvalidTokenLimit = 100
+	invalidTokenWindow       = time.Minute
+	invalidTokenBlock        = time.Minute
+	maxInvalidTokenClients   = 100000
+)
+
+// invalidTokenCounter counts invalid tokens per client address, in this process:
+// IPv6 clients by their /64, as the login throttle counts them, so that a
+// client cannot take a fresh address for every hundred guesses.
+type invalidTokenCounter struct {
+	limit int
+
+	mu      sync.Mutex
+	clients map[string]*clientCount
+}
+
+// clientCount is one client's count in its current window.
+type clientCount struct {
+	start        time.Time
+	n            int
+	blockedUntil time.Time
+}
+
+// newInvalidTokenCounter makes a counter allowing limit invalid tokens a
+// minute.
+func newInvalidTokenCounter(limit int) *invalidTokenCounter {
+	return &invalidTokenCounter{limit: limit, clients: make(map[string]*clientCount)}
+}
+
+// failure counts an invalid token from ip at now, under its client key. It reports whether the
+// client is blocked, and whether this failure started the block.
+func (g *invalidTokenCounter) failure(ip string, now time.Time) (blocked, started bool) {
+	if ip == "" {
+		return false, false
+	}
+	key := clientip.Key(ip)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c := g.clients[key]
+	if c == nil {
+		g.makeRoom(now)
+		c = &clientCount{start: now}
+		g.clients[key] = c
+	}
+	if now.Before(c.blockedUntil) {
+		return true, false
+	}
+	if now.Sub(c.start) >= invalidTokenWindow {
+		c.start, c.n = now, 0
+	}
+	c.n++
+	if c.n > g.limit {
+		c.blockedUntil = now.Add(invalidTokenBlock)
+		return true, true
+	}
+	return false, false
+}
+
+// makeRoom keeps the map bounded: past the bound it forgets the clients
+// whose window and block have passed, and failing that every unblocked one.
+// Forgetting can only make the throttle more lenient, never refuse anyone.
+func (g *invalidTokenCounter) makeRoom(now time.Time) {
+	if len(g.clients) < maxInvalidTokenClients {
+		return
+	}
+	for ip, c := range g.clients {
+		if now.Sub(c.start) >= invalidTokenWindow && !now.Before(c.blockedUntil) {
+			delete(g.clients, ip)
+		}
+	}
+	if len(g.clients) < maxInvalidTokenClients {
+		return
+	}
+	for ip, c := range g.clients {
+		if !now.Before(c.blockedUntil) {
+			delete(g.clients, ip)
+		}
+	}
+}
+
+// tokenBytes is the entropy of a session token: 256 bits.
+const tokenBytes = 32
+
+// tokenLen is the length of a token as text: unpadded base64url of
+// tokenBytes.
+var tokenLen = base64.RawURLEncoding.EncodedLen(tokenBytes)
+
+// newToken reads a fresh token from r and returns it with its hash.
+func newToken(r io.Reader) (string, Hash, error) {
+	var b [tokenBytes]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return "", Hash{}, fmt.Errorf("sessiond: reading randomness: %w", err)
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b[:])
+	return tok, sha256.Sum256([]byte(tok)), nil
+}
+
+// parseToken checks that s has the shape of a token this package issues and
+// returns its hash. Anything else (wrong length, padding, characters outside
+// base64url, stray bits in the last character) is refused before any store
+// is asked. It allocates nothing: it runs on every request.
+func parseToken(s string) (Hash, bool) {
+	if len(s) != tokenLen {
+		return Hash{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		if base64URLValue[s[i]] < 0 {
+			return Hash{}, false
+		}
+	}
+	// 43 characters carry 258 bits: the last character's two low bits
+	// are padding and must be zero, or two texts would name one token.
+	if base64URLValue[s[len(s)-1]]&3 != 0 {
+		return Hash{}, false
+	}
+	var text [43]byte
+	copy(text[:], s)
+	return sha256.Sum256(text[:]), true
+}
+
+// base64URLValue maps a byte to its value in the base64url alphabet, or -1.
+var base64URLValue = func() (t [256]int8) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for i := range t {
+		t[i] = -1
+	}
+	for i := range len(alphabet) {
+		t[alphabet[i]] = int8(i)
+	}
+	return t
+}()
+
+// newID returns a random public session id: 128 bits, base64url.
+func newID(r io.Reader) (string, error) {
+	var b [16]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return "", fmt.Errorf("sessiond: reading randomness: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }

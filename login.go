@@ -1,6 +1,7 @@
 package sessiond
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -65,16 +66,16 @@ func (m *Manager) Login(ctx context.Context, info LoginInfo) (*Session, string, 
 	if !validUserID(info.UserID) {
 		return nil, "", ErrBadUserID
 	}
-	h := holderFrom(ctx)
-	if err := h.canWrite(); err != nil {
+	rs := requestFrom(ctx)
+	if err := rs.canWrite(); err != nil {
 		return nil, "", err
 	}
-	if h != nil {
-		if err := h.endCurrent(ctx, ReasonLogin); err != nil {
+	if rs != nil {
+		if err := rs.endCurrent(ctx, ReasonLogin); err != nil {
 			return nil, "", err
 		}
 		if info.Client == (Client{}) {
-			info.Client = h.client
+			info.Client = rs.client
 		}
 	}
 	s, tok, err := m.create(ctx, info)
@@ -86,7 +87,7 @@ func (m *Manager) Login(ctx context.Context, info LoginInfo) (*Session, string, 
 			return nil, "", err
 		}
 	}
-	h.adopt(s, tok)
+	rs.adopt(s, tok)
 	return s, tok, nil
 }
 
@@ -127,4 +128,34 @@ func (m *Manager) create(ctx context.Context, info LoginInfo) (*Session, string,
 	}
 	m.audit(ctx, EventCreated, rec, info.Client, "")
 	return m.newSession(rec, info.Client, h), tok, nil
+}
+
+
+// evict enforces Config.MaxSessionsPerUser after a login of user: past the
+// limit, the oldest sessions (by creation) are revoked and audited as
+// session.evicted. Half-finished logins neither count nor go.
+func (m *Manager) evict(ctx context.Context, user, keep string) error {
+	limit := m.cfg.MaxSessionsPerUser
+	if limit <= 0 {
+		return nil
+	}
+	sessions, err := m.List(ctx, user)
+	if err != nil {
+		return err
+	}
+	others := slices.DeleteFunc(sessions, func(s *Session) bool { return s.rec.ID == keep })
+	excess := len(others) - (limit - 1) // the kept session counts too
+	if excess <= 0 {
+		return nil
+	}
+	slices.SortFunc(others, func(a, b *Session) int {
+		return cmp.Or(a.rec.CreatedAt.Compare(b.rec.CreatedAt), cmp.Compare(a.rec.ID, b.rec.ID))
+	})
+	for _, s := range others[:excess] {
+		if err := m.store.Delete(ctx, s.rec.ID); err != nil {
+			return storeErr(err)
+		}
+		m.audit(ctx, EventEvicted, s.rec, Client{}, ReasonEvicted)
+	}
+	return nil
 }

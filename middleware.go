@@ -1,8 +1,15 @@
 package sessiond
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"maps"
 	"net/http"
+	"strings"
+	"sync"
+	"time"
 )
 
 // Handler is the session middleware. It loads the session of the request's
@@ -23,7 +30,7 @@ import (
 // presenting invalid tokens.
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, err := m.start(r)
+		rs, err := m.start(r)
 		if errors.Is(err, ErrThrottled) {
 			w.Header().Set("Retry-After", "60")
 			http.Error(w, "too many requests", http.StatusTooManyRequests)
@@ -33,37 +40,371 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 			m.cfg.ErrorHandler.ServeHTTP(w, r)
 			return
 		}
-		h.w = commitWriter{ResponseWriter: w, h: h, r: r}
-		h.Context = r.Context()
-		next.ServeHTTP(&h.w, r.WithContext(h))
-		h.w.begin()
+		rs.w = commitWriter{ResponseWriter: w, rs: rs, r: r}
+		rs.Context = r.Context()
+		next.ServeHTTP(&rs.w, r.WithContext(rs))
+		rs.w.begin()
 	})
 }
 
-// start reads the request's token and loads its session into a holder.
-func (m *Manager) start(r *http.Request) (*holder, error) {
-	h := &holder{m: m, client: m.Client(r)}
+// start reads the request's token and loads its session into the
+// request's state.
+func (m *Manager) start(r *http.Request) (*requestState, error) {
+	rs := &requestState{m: m, client: m.Client(r)}
 	tok, found := "", false
 	if m.cfg.AcceptBearer {
 		tok, found = bearerToken(r.Header)
-		h.bearer = found
+		rs.bearer = found
 	}
 	if !found {
 		tok, found = cookieValue(r.Header, m.cfg.CookieName)
 	}
 	if !found {
-		return h, nil
+		return rs, nil
 	}
-	newTok, err := m.load(r.Context(), tok, h.client, !h.bearer, &h.loaded)
+	newTok, err := m.load(r.Context(), tok, rs.client, !rs.bearer, &rs.loaded)
 	switch {
 	case errors.Is(err, ErrThrottled):
 		return nil, err
 	case errors.Is(err, ErrInvalidToken):
-		h.clear = !h.bearer
-		return h, nil
+		rs.clear = !rs.bearer
+		return rs, nil
 	case err != nil:
 		return nil, err
 	}
-	h.adopt(&h.loaded, newTok)
-	return h, nil
+	rs.adopt(&rs.loaded, newTok)
+	return rs, nil
+}
+
+// ErrHeadersWritten is returned by an operation that would change the
+// session cookie after the response has begun, when the cookie can no
+// longer be sent.
+var ErrHeadersWritten = errors.New("sessiond: response already begun; the session cookie cannot change")
+
+// requestKey is the context key of the request's state.
+type requestKey struct{}
+
+// requestState is the middleware's state of one request: its session and
+// what the response must say about the cookie. Its methods are safe on a
+// nil requestState (a session used outside the middleware), where they do
+// nothing.
+type requestState struct {
+	// Context is the request's own: the state is the context the
+	// handler sees, answering for requestKey itself (one allocation less
+	// than context.WithValue on every request).
+	context.Context
+
+	m      *Manager
+	client Client
+	bearer bool // the token came in an Authorization header: no cookies
+	// w, loaded and cacheHeaders live here to save the request
+	// allocations.
+	w            commitWriter
+	loaded       Session
+	cacheHeaders [2]string
+
+	mu        sync.Mutex
+	s         *Session
+	token     string // a token to send in a cookie
+	clear     bool   // expire the cookie
+	committed bool
+}
+
+// Value answers requestKey with the state and asks the request's context
+// for anything else.
+func (rs *requestState) Value(key any) any {
+	if key == (requestKey{}) {
+		return rs
+	}
+	return rs.Context.Value(key)
+}
+
+// requestFrom returns the request's state, or nil outside the middleware.
+func requestFrom(ctx context.Context) *requestState {
+	rs, _ := ctx.Value(requestKey{}).(*requestState)
+	return rs
+}
+
+// FromContext returns the request's session when it grants access
+// ([StateActive]), or nil: the request is anonymous, its token is invalid,
+// its login is half-finished, or it must re-authenticate first. Code that
+// guards access needs nothing else.
+func FromContext(ctx context.Context) *Session {
+	if s := FromContextAny(ctx); s != nil && s.State() == StateActive {
+		return s
+	}
+	return nil
+}
+
+// FromContextAny returns the request's session whatever its [State], or
+// nil. It is for the pages that finish a login or re-authenticate, and for
+// logout; anything that grants access uses [FromContext].
+func FromContextAny(ctx context.Context) *Session {
+	rs := requestFrom(ctx)
+	if rs == nil {
+		return nil
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.s
+}
+
+// canWrite refuses cookie changes once the response has begun.
+func (rs *requestState) canWrite() error {
+	if rs == nil {
+		return nil
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.committed && !rs.bearer {
+		return ErrHeadersWritten
+	}
+	return nil
+}
+
+// adopt makes s the request's session, with tok to send.
+func (rs *requestState) adopt(s *Session, tok string) {
+	if rs == nil {
+		return
+	}
+	s.rq = rs
+	rs.mu.Lock()
+	rs.s = s
+	rs.mu.Unlock()
+	rs.issue(tok)
+}
+
+// issue schedules a cookie carrying tok.
+func (rs *requestState) issue(tok string) {
+	if rs == nil || rs.bearer {
+		return
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.token, rs.clear = tok, false
+}
+
+// drop forgets s, if it is the request's session, and expires the cookie.
+func (rs *requestState) drop(s *Session) {
+	if rs == nil {
+		return
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.s == s {
+		rs.s = nil
+	}
+	rs.token, rs.clear = "", !rs.bearer
+}
+
+// endCurrent revokes the request's current session, if any.
+func (rs *requestState) endCurrent(ctx context.Context, reason string) error {
+	rs.mu.Lock()
+	s := rs.s
+	rs.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	return s.Revoke(ctx, reason)
+}
+
+// commit writes pending data and sets the response's session headers. It
+// runs once, before the first byte of the response.
+func (rs *requestState) commit(ctx context.Context, hdr http.Header) error {
+	rs.mu.Lock()
+	rs.committed = true
+	s, tok, clear := rs.s, rs.token, rs.clear
+	rs.mu.Unlock()
+	if s != nil {
+		if err := s.Commit(ctx); err != nil {
+			return err
+		}
+	}
+	if s == nil && tok == "" && !clear {
+		return nil
+	}
+	// Authenticated content and cookies must never be stored by a cache.
+	vals := rs.cacheHeaders[:]
+	vals[0], vals[1] = "no-store", "Cookie"
+	hdr["Cache-Control"] = vals[0:1:1]
+	if vary := hdr["Vary"]; vary != nil {
+		hdr["Vary"] = append(vary, vals[1])
+	} else {
+		hdr["Vary"] = vals[1:2:2]
+	}
+	switch {
+	case tok != "" && s != nil:
+		hdr.Add("Set-Cookie", rs.m.sessionCookie(tok, s.record()).String())
+	case clear || tok != "":
+		hdr.Add("Set-Cookie", rs.m.expiredCookie().String())
+	}
+	return nil
+}
+
+// sessionCookie is the cookie that carries tok for the session rec: Secure,
+// HttpOnly, Path=/, no Domain (the __Host- prefix demands all three), and no
+// Max-Age unless the session is persistent, when it ends no later than the
+// absolute deadline.
+func (m *Manager) sessionCookie(tok string, rec *Record) *http.Cookie {
+	c := m.baseCookie()
+	c.Value = tok
+	if rec.Persistent {
+		// Whole seconds, rounded down, so the cookie never outlives the
+		// session; a session this close to its end gets no Max-Age at all
+		// and dies with the browser or the server's check, whichever first.
+		c.MaxAge = max(int(rec.AbsoluteExpiresAt.Sub(m.now())/time.Second), 0)
+	}
+	return c
+}
+
+// expiredCookie tells the browser to drop the session cookie.
+func (m *Manager) expiredCookie() *http.Cookie {
+	c := m.baseCookie()
+	c.MaxAge = -1
+	return c
+}
+
+// baseCookie holds the attributes every session cookie carries.
+func (m *Manager) baseCookie() *http.Cookie {
+	return &http.Cookie{
+		Name:     m.cfg.CookieName,
+		Path:     "/",
+		Secure:   true,
+		HttpOnly: true,
+		SameSite: m.cfg.SameSite,
+	}
+}
+
+// cookieValue returns the value of the first cookie called name in the
+// request's Cookie headers, without parsing the others (the read path runs
+// on every request).
+func cookieValue(h http.Header, name string) (string, bool) {
+	for _, line := range h["Cookie"] {
+		for part := range strings.SplitSeq(line, ";") {
+			part = strings.TrimSpace(part)
+			if v, ok := strings.CutPrefix(part, name); ok && strings.HasPrefix(v, "=") {
+				return v[1:], true
+			}
+		}
+	}
+	return "", false
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header.
+func bearerToken(h http.Header) (string, bool) {
+	scheme, tok, ok := strings.Cut(h.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+// commitWriter commits the session before the first byte of the response.
+// It exposes the underlying writer through Unwrap, so that
+// http.ResponseController reaches its other abilities.
+type commitWriter struct {
+	http.ResponseWriter
+	rs     *requestState
+	r      *http.Request
+	begun  bool
+	failed bool
+}
+
+// begin commits once; on failure it answers with the error handler instead
+// of the handler's response, whose later writes are dropped.
+func (w *commitWriter) begin() bool {
+	if !w.begun {
+		w.begun = true
+		if err := w.rs.commit(w.r.Context(), w.Header()); err != nil {
+			w.failed = true
+			maps.DeleteFunc(w.Header(), func(string, []string) bool { return true })
+			w.rs.m.cfg.ErrorHandler.ServeHTTP(w.ResponseWriter, w.r)
+		}
+	}
+	return !w.failed
+}
+
+// WriteHeader commits before a final status; informational ones pass.
+func (w *commitWriter) WriteHeader(code int) {
+	if code >= 200 && !w.begin() {
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write commits before the first byte.
+func (w *commitWriter) Write(b []byte) (int, error) {
+	if !w.begin() {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// WriteString commits before the first byte, and hands s on without the
+// copy into a []byte that io.WriteString would otherwise make.
+func (w *commitWriter) WriteString(s string) (int, error) {
+	if !w.begin() {
+		return len(s), nil
+	}
+	return io.WriteString(w.ResponseWriter, s)
+}
+
+// FlushError commits, then flushes.
+func (w *commitWriter) FlushError() error {
+	if !w.begin() {
+		return nil
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap returns the underlying ResponseWriter.
+func (w *commitWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Commit writes the pending data changes. Concurrent changes to other keys
+// of the same session are kept: on a version conflict the fresh data is
+// reloaded and the changes applied to it again. Inside the middleware it
+// runs by itself before the response begins.
+func (s *Session) Commit(ctx context.Context) error {
+	return s.commit(ctx, false)
+}
+
+// CommitVersion writes the pending data changes only if the session is still
+// at version; otherwise it returns [ErrConflict] and changes nothing.
+func (s *Session) CommitVersion(ctx context.Context, version int64) error {
+	if s.Version() != version {
+		return ErrConflict
+	}
+	return s.commit(ctx, true)
+}
+
+// commit writes pending changes, if any, and clears them.
+func (s *Session) commit(ctx context.Context, strict bool) error {
+	s.mu.Lock()
+	changes := maps.Clone(s.changes)
+	s.mu.Unlock()
+	if len(changes) == 0 {
+		return nil
+	}
+	var values map[string]json.RawMessage
+	err := s.update(ctx, strict, func(next *Record) error {
+		stored, err := s.m.openData(next)
+		if err != nil {
+			return err
+		}
+		values = applyChanges(stored, changes)
+		next.Data, err = s.m.sealData(next.ID, values)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.values = values
+	for k, v := range changes {
+		if raw, ok := s.changes[k]; ok && string(raw) == string(v) {
+			delete(s.changes, k)
+		}
+	}
+	return nil
 }

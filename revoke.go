@@ -1,6 +1,7 @@
 package sessiond
 
 import (
+	"cmp"
 	"context"
 	"slices"
 )
@@ -14,13 +15,13 @@ import (
 // who can end it could as well replay the token after the grace window,
 // which ends it as stolen.
 func (s *Session) Revoke(ctx context.Context, reason string) error {
-	if err := s.h.canWrite(); err != nil {
+	if err := s.rq.canWrite(); err != nil {
 		return err
 	}
 	if err := s.revoke(ctx, reason); err != nil {
 		return err
 	}
-	s.h.drop(s)
+	s.rq.drop(s)
 	return nil
 }
 
@@ -120,4 +121,39 @@ func storeErrOrNil(err error) error {
 		return nil
 	}
 	return storeErr(err)
+}
+
+// List returns a user's live sessions, most recently active first, leaving
+// out half-finished logins. It reads the store's per-user index, never
+// every session.
+func (m *Manager) List(ctx context.Context, userID string) ([]*Session, error) {
+	recs, err := m.store.ListUser(ctx, userID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	now := m.now()
+	out := make([]*Session, 0, len(recs))
+	for _, rec := range recs {
+		if now.Before(rec.ExpiresAt()) && !rec.Pending {
+			out = append(out, m.newSession(rec, Client{}, Hash{}))
+		}
+	}
+	slices.SortFunc(out, func(a, b *Session) int {
+		return cmp.Or(b.rec.LastSeenAt.Compare(a.rec.LastSeenAt), cmp.Compare(a.rec.ID, b.rec.ID))
+	})
+	return out, nil
+}
+
+// Get returns the live session with the given public id, for operators and
+// for applications acting on a listed session. It reports false when there
+// is none.
+func (m *Manager) Get(ctx context.Context, id string) (*Session, bool, error) {
+	rec, found, err := m.store.Get(ctx, id)
+	if err != nil {
+		return nil, false, storeErr(err)
+	}
+	if !found || !m.now().Before(rec.ExpiresAt()) {
+		return nil, false, nil
+	}
+	return m.newSession(rec, Client{}, Hash{}), true, nil
 }

@@ -78,7 +78,7 @@ func (r *Record) mayAct() error {
 // change to the new record, and audits the event t with reason. An error
 // from change refuses the rotation.
 func (s *Session) rotate(ctx context.Context, t EventType, reason string, change func(*Record, time.Time) error) (string, error) {
-	if err := s.h.canWrite(); err != nil {
+	if err := s.rq.canWrite(); err != nil {
 		return "", err
 	}
 	tok, h, err := newToken(s.m.cfg.Rand)
@@ -104,7 +104,7 @@ func (s *Session) rotate(ctx context.Context, t EventType, reason string, change
 	s.hold(h)
 	rec := s.record()
 	s.m.audit(ctx, t, rec, s.client, reason)
-	s.h.issue(tok)
+	s.rq.issue(tok)
 	return tok, nil
 }
 

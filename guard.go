@@ -114,7 +114,7 @@ func (g Guard) deny(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusUnauthorized)
-	json.NewEncoder(w).Encode(map[string]string{"error": Reason(err)})
+	json.NewEncoder(w).Encode(map[string]string{"error": GuardReason(err)})
 }
 
 // page is where a browser goes to fix err.
@@ -128,9 +128,9 @@ func (g Guard) page(err error) string {
 	return orString(g.LoginURL, "/login")
 }
 
-// Reason names a guard's error for machines: "unauthenticated",
+// GuardReason names a guard's error for machines: "unauthenticated",
 // "mfa_required" or "reauth_required".
-func Reason(err error) string {
+func GuardReason(err error) string {
 	switch {
 	case errors.Is(err, ErrPending):
 		return "mfa_required"
