@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -98,9 +99,16 @@ type Config struct {
 	// Auditor receives every lifecycle event. Default [SlogAuditor] on
 	// slog.Default().
 	Auditor Auditor
-	// ErrorHandler answers a request the middleware refuses because the
-	// store failed (fail closed). Default: 503 with a generic message.
+	// ErrorHandler answers a request the middleware refuses: the store
+	// failed (fail closed), or the client has presented too many invalid
+	// tokens ([ErrThrottled]). [ErrorFrom] gives it the cause. Default: 429
+	// with a Retry-After for ErrThrottled; otherwise 503 with a generic
+	// message, the cause logged to ErrorLog at level Error, at most five
+	// records a second under an outage, with a count of those left out.
 	ErrorHandler http.Handler
+	// ErrorLog receives the default ErrorHandler's records. Default
+	// slog.Default().
+	ErrorLog *slog.Logger
 
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
@@ -130,11 +138,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Auditor == nil {
 		c.Auditor = SlogAuditor{}
 	}
-	if c.ErrorHandler == nil {
-		c.ErrorHandler = http.HandlerFunc(unavailable)
-	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.ErrorHandler == nil {
+		c.ErrorHandler = &errorLog{logger: c.ErrorLog, now: c.Now}
 	}
 	if c.Rand == nil {
 		c.Rand = rand.Reader
@@ -191,13 +199,6 @@ func validCookieName(name string) bool {
 	return true
 }
 
-// unavailable is the default ErrorHandler: it fails closed with a generic
-// 503 and says nothing about the cause.
-func unavailable(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	http.Error(w, "service unavailable", http.StatusServiceUnavailable)
-}
-
 // Action is what the anomaly policy does about a signal.
 type Action int
 
@@ -213,7 +214,6 @@ const (
 	// ActionRevoke ends the session (reason "anomaly").
 	ActionRevoke
 )
-
 
 // AnomalyPolicy says what to do when a request's client differs from the
 // one the session last saw. The zero value is the default policy.

@@ -119,7 +119,10 @@
 //
 // Invalid, expired, revoked and unknown tokens are all [ErrInvalidToken]
 // and look the same to a client; the audit log says which it was. When the
-// store cannot answer, the middleware refuses the request (fail closed).
+// store cannot answer, the middleware refuses the request (fail closed)
+// with Config.ErrorHandler, which finds the cause with [ErrorFrom]; the
+// default answers 503 and logs the cause at level Error, a few records a
+// second at most.
 //
 // # Audit
 //

@@ -130,7 +130,6 @@ func (m *Manager) create(ctx context.Context, info LoginInfo) (*Session, string,
 	return m.newSession(rec, info.Client, h), tok, nil
 }
 
-
 // evict enforces Config.MaxSessionsPerUser after a login of user: past the
 // limit, the oldest sessions (by creation) are revoked and audited as
 // session.evicted. Half-finished logins neither count nor go.

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,19 +27,14 @@ import (
 // once per Config.TouchInterval.
 //
 // When the store fails, the request is refused with Config.ErrorHandler
-// (503 by default): never served as anonymous, never as authenticated. A
-// client past Config.InvalidTokenLimit is answered 429 while it keeps
-// presenting invalid tokens.
+// (503 by default, the cause logged): never served as anonymous, never as
+// authenticated. A client past Config.InvalidTokenLimit is refused the same
+// way (429 by default) while it keeps presenting invalid tokens.
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rs, err := m.start(r)
-		if errors.Is(err, ErrThrottled) {
-			w.Header().Set("Retry-After", "60")
-			http.Error(w, "too many requests", http.StatusTooManyRequests)
-			return
-		}
 		if err != nil {
-			m.cfg.ErrorHandler.ServeHTTP(w, r)
+			m.refuse(w, r, err)
 			return
 		}
 		rs.w = commitWriter{ResponseWriter: w, rs: rs, r: r}
@@ -74,6 +71,81 @@ func (m *Manager) start(r *http.Request) (*requestState, error) {
 	}
 	rs.adopt(&rs.loaded, newTok)
 	return rs, nil
+}
+
+// errorKey is the context key of the error a request was refused for.
+type errorKey struct{}
+
+// refuse answers r, which the middleware refuses for err, with
+// Config.ErrorHandler.
+func (m *Manager) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	m.cfg.ErrorHandler.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), errorKey{}, err)))
+}
+
+// ErrorFrom returns why the middleware refused r, for a
+// Config.ErrorHandler: [ErrThrottled], or the store's error. It returns nil
+// for a request the middleware did not refuse.
+func ErrorFrom(r *http.Request) error {
+	err, _ := r.Context().Value(errorKey{}).(error)
+	return err
+}
+
+// Records of the default error handler: at most errorLogBurst a second.
+const errorLogBurst = 5
+
+// errorLog is the default Config.ErrorHandler. It fails closed with a
+// generic answer and logs the cause of a store failure, so that an outage
+// reaches an operator without flooding the log.
+type errorLog struct {
+	logger *slog.Logger // nil: slog.Default()
+	now    func() time.Time
+
+	mu         sync.Mutex
+	second     time.Time // the start of the current second's records
+	n          int       // records in it
+	suppressed int       // records left out since the last one logged
+}
+
+// ServeHTTP answers 429 with a Retry-After for a throttled client, and
+// 503 for a store failure, whose cause it logs.
+func (e *errorLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	err := ErrorFrom(r)
+	w.Header().Set("Cache-Control", "no-store")
+	if errors.Is(err, ErrThrottled) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(invalidTokenBlock/time.Second)))
+		http.Error(w, "too many requests", http.StatusTooManyRequests)
+		return
+	}
+	e.log(r, err)
+	http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+}
+
+// log records err at level Error, unless this second has had its records;
+// then it counts the record as left out, for the next one to say.
+func (e *errorLog) log(r *http.Request, err error) {
+	now := e.now()
+	e.mu.Lock()
+	if now.Sub(e.second) >= time.Second {
+		e.second, e.n = now, 0
+	}
+	e.n++
+	if e.n > errorLogBurst {
+		e.suppressed++
+		e.mu.Unlock()
+		return
+	}
+	suppressed := e.suppressed
+	e.suppressed = 0
+	e.mu.Unlock()
+	l := e.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	// The path, not the query: the cause and where it struck, never a
+	// token (none reaches a store, and none belongs in a URL).
+	l.LogAttrs(r.Context(), slog.LevelError, "sessiond: request refused: the session store failed",
+		slog.Any("error", err), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("suppressed", suppressed))
 }
 
 // ErrHeadersWritten is returned by an operation that would change the
@@ -318,7 +390,7 @@ func (w *commitWriter) begin() bool {
 		if err := w.rs.commit(w.r.Context(), w.Header()); err != nil {
 			w.failed = true
 			maps.DeleteFunc(w.Header(), func(string, []string) bool { return true })
-			w.rs.m.cfg.ErrorHandler.ServeHTTP(w.ResponseWriter, w.r)
+			w.rs.m.refuse(w.ResponseWriter, w.r, err)
 		}
 	}
 	return !w.failed
