@@ -119,7 +119,7 @@ func TestAnomaly_EmptyUserAgentNeverRecorded(t *testing.T) {
 func TestAnomaly_CustomPolicyAndIPv6(t *testing.T) {
 	e := newEnv(t, sessiond.Config{Anomaly: sessiond.AnomalyPolicy{IPChange: sessiond.ActionRevoke}})
 	h := e.app()
-	_, tok, _ := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: "alice", Client: sessiond.Client{IP: "2001:db8:1:2::1", UserAgent: "test-agent"}})
+	_, tok, _ := e.m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Client: sessiond.Client{IP: "2001:db8:1:2::1", UserAgent: "test-agent"}})
 	if res := from(h, "/me", tok, "[2001:db8:1:ffff::9]:1", "test-agent"); res.StatusCode != 200 {
 		t.Errorf("same /48 = %d, want 200", res.StatusCode)
 	}

@@ -58,7 +58,7 @@ func TestAudit_SlogNeverHoldsAToken_R53(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tokens []string
-	s, tok, _ := m.Login(t.Context(), sessiond.LoginInfo{UserID: "alice"})
+	s, tok, _ := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice"})
 	tokens = append(tokens, tok)
 	next, _ := s.Renew(t.Context())
 	tokens = append(tokens, next)

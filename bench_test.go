@@ -33,7 +33,7 @@ func benchEnv(b *testing.B, cfg sessiond.Config) (*sessiond.Manager, *clock, str
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, tok, err := m.Login(context.Background(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	_, tok, err := m.LoginToken(context.Background(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func BenchmarkLogin(b *testing.B) {
 	info := sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := m.Login(ctx, info); err != nil {
+		if _, _, err := m.LoginToken(ctx, info); err != nil {
 			b.Fatal(err)
 		}
 	}

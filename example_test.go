@@ -20,7 +20,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	s, token, err := m.Login(context.Background(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	s, token, err := m.LoginToken(context.Background(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		panic(err)
 	}
@@ -76,7 +76,7 @@ func ExampleGet() {
 	store := memstore.New(memstore.Config{})
 	defer store.Close()
 	m, _ := sessiond.New(store, sessiond.Config{Auditor: nopAuditor{}})
-	s, _, _ := m.Login(context.Background(), sessiond.LoginInfo{UserID: "alice"})
+	s, _, _ := m.LoginToken(context.Background(), sessiond.LoginInfo{UserID: "alice"})
 
 	s.Set("cart", []string{"book", "pen"})
 	s.Commit(context.Background())

@@ -70,7 +70,7 @@ func newEnv(t *testing.T, cfg sessiond.Config) *env {
 // login creates a session for user outside the middleware.
 func (e *env) login(t *testing.T, user string) (*sessiond.Session, string) {
 	t.Helper()
-	s, tok, err := e.m.Login(context.Background(), sessiond.LoginInfo{
+	s, tok, err := e.m.LoginToken(context.Background(), sessiond.LoginInfo{
 		UserID:  user,
 		Methods: []string{"pwd"},
 		Client:  sessiond.Client{IP: "192.0.2.1", UserAgent: "test-agent"},
@@ -99,7 +99,7 @@ func (e *env) valid(t *testing.T, tok string) bool {
 func (e *env) app() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
-		_, _, err := e.m.Login(r.Context(), sessiond.LoginInfo{
+		_, err := e.m.Login(r.Context(), sessiond.LoginInfo{
 			UserID:     r.FormValue("user"),
 			Methods:    []string{"pwd"},
 			Persistent: r.FormValue("remember") == "1",

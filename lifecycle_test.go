@@ -177,13 +177,33 @@ func TestLogin_RefusesBadUserIDs(t *testing.T) {
 		// mark, a line separator.
 		"admin\u202Egpj.exe", "ad\u200Bmin", "ad\u200Dmin", "\uFEFFadmin", "ad\u2060min", "a\u2028b", "a\u00ADb",
 	} {
-		if _, _, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: id}); !errors.Is(err, sessiond.ErrBadUserID) {
+		if _, _, err := e.m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: id}); !errors.Is(err, sessiond.ErrBadUserID) {
 			t.Errorf("Login(%q) = %v, want ErrBadUserID", id, err)
 		}
 	}
 	for _, id := range []string{"Zoë 42", "名前", "user@example.com", "مستخدم"} {
-		if _, _, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: id}); err != nil {
+		if _, _, err := e.m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: id}); err != nil {
 			t.Errorf("Login(%q) of a printable UTF-8 id: %v", id, err)
 		}
+	}
+}
+
+// Login hands the handler no token: inside the middleware the cookie
+// carries it; outside, where nothing would, Login refuses and LoginToken
+// is the form that returns it.
+func TestLogin_TokenOnlyWhereItIsDelivered(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	if s, err := e.m.Login(t.Context(), sessiond.LoginInfo{UserID: "alice"}); !errors.Is(err, sessiond.ErrNoMiddleware) || s != nil {
+		t.Errorf("Login outside the middleware = %v, %v; want ErrNoMiddleware", s, err)
+	}
+	if list, _ := e.m.List(t.Context(), "alice"); len(list) != 0 {
+		t.Errorf("a refused Login left %d sessions", len(list))
+	}
+	b := &browser{h: e.app()}
+	if res := b.do("POST", "/login?user=alice"); res.StatusCode != http.StatusOK || b.tok == "" {
+		t.Fatalf("Login inside the middleware = %d, cookie %q", res.StatusCode, b.tok)
+	}
+	if !e.valid(t, b.tok) {
+		t.Errorf("the cookie's token does not load")
 	}
 }

@@ -54,15 +54,37 @@ type LoginInfo struct {
 	Pending bool
 }
 
-// Login starts a new session for a user who has just authenticated and
-// returns it with its token. The user id must be 1 to 256 bytes of UTF-8
-// without control or format characters (U+202E and the like) or line
-// separators ([ErrBadUserID]), so that it shows as itself wherever it is
-// listed. Inside the middleware the request's current
-// session, if any, is revoked first (so a planted or pre-login token dies
-// with the login: session fixation) and the new cookie is set for the
-// response. Outside it the token is the caller's to deliver.
-func (m *Manager) Login(ctx context.Context, info LoginInfo) (*Session, string, error) {
+// ErrNoMiddleware is returned by [Manager.Login] outside
+// [Manager.Handler], where no response carries the new cookie: there
+// [Manager.LoginToken] returns the token for the caller to deliver.
+var ErrNoMiddleware = errors.New("sessiond: Login needs Manager.Handler; outside it use LoginToken")
+
+// Login starts a new session, inside the middleware, for a user who has
+// just authenticated: the request's current session, if any, is revoked
+// first (so a planted or pre-login token dies with the login: session
+// fixation) and the new session's cookie is set for the response. The
+// token itself never reaches the handler, which has no use for it.
+//
+// The user id must be 1 to 256 bytes of UTF-8 without control or format
+// characters (U+202E and the like) or line separators ([ErrBadUserID]), so
+// that it shows as itself wherever it is listed. Outside the middleware,
+// and for a client that presents its token in an Authorization header,
+// use [Manager.LoginToken].
+func (m *Manager) Login(ctx context.Context, info LoginInfo) (*Session, error) {
+	if requestFrom(ctx) == nil {
+		return nil, ErrNoMiddleware
+	}
+	s, _, err := m.LoginToken(ctx, info)
+	return s, err
+}
+
+// LoginToken is [Manager.Login] returning the new session's token too, for
+// the caller to deliver: a service answering another application (as
+// sessiond's API does), code outside the middleware, or a response to a
+// client that presents its token in an Authorization header. Inside the
+// middleware it also ends the request's current session and sets the
+// cookie, as Login does.
+func (m *Manager) LoginToken(ctx context.Context, info LoginInfo) (*Session, string, error) {
 	if !validUserID(info.UserID) {
 		return nil, "", ErrBadUserID
 	}

@@ -107,7 +107,7 @@ func TestMiddleware_CookieSetBeforeFirstByte(t *testing.T) {
 			e := newEnv(t, sessionConfig())
 			var lateErr error
 			h := e.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if _, _, err := e.m.Login(r.Context(), sessiond.LoginInfo{UserID: "alice"}); err != nil {
+				if _, err := e.m.Login(r.Context(), sessiond.LoginInfo{UserID: "alice"}); err != nil {
 					t.Errorf("Login: %v", err)
 				}
 				s := sessiond.FromContext(r.Context())

@@ -32,7 +32,7 @@ func TestTouchTokenHint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, tok, err := m.Login(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	s, tok, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func ExampleStore_QueryEvents() {
 		fmt.Println(err)
 		return
 	}
-	sess, _, _ := m.Login(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	sess, _, _ := m.LoginToken(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	_ = sess.Revoke(ctx, sessiond.ReasonLogout)
 
 	events, err := s.QueryEvents(ctx, sessiond.EventQuery{UserID: "alice"})

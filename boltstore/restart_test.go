@@ -133,7 +133,7 @@ func TestManagerRestart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: got error %v, want nil", err)
 	}
-	sess, token, err := newManager(t, first).Login(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	sess, token, err := newManager(t, first).LoginToken(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		t.Fatalf("Login: got error %v, want nil", err)
 	}
@@ -167,7 +167,7 @@ func TestRevokeAcrossManagers(t *testing.T) {
 	ctx := t.Context()
 	s, _ := newStore(t)
 	a, b := newManager(t, s), newManager(t, s)
-	sess, token, err := a.Login(ctx, sessiond.LoginInfo{UserID: "alice"})
+	sess, token, err := a.LoginToken(ctx, sessiond.LoginInfo{UserID: "alice"})
 	if err != nil {
 		t.Fatalf("Login: got error %v, want nil", err)
 	}

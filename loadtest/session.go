@@ -55,7 +55,7 @@ func sessionHandler(ctx context.Context, o options) (http.Handler, func(), error
 	var toks strings.Builder
 	for i := range o.sessions {
 		back.Store(int64(touchEvery) * int64(i) / int64(o.sessions))
-		_, tok, err := m.Login(ctx, sessiond.LoginInfo{
+		_, tok, err := m.LoginToken(ctx, sessiond.LoginInfo{
 			UserID:  "user-" + strconv.Itoa(i),
 			Methods: []string{"pwd"},
 			Client:  sessiond.Client{IP: "127.0.0.1"},

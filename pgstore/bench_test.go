@@ -62,7 +62,7 @@ func BenchmarkHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, tok, err := m.Login(b.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	_, tok, err := m.LoginToken(b.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		b.Fatal(err)
 	}

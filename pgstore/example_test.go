@@ -66,7 +66,7 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, token, err := m.Login(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	_, token, err := m.LoginToken(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		log.Fatal(err) // the store failed: refuse the login
 	}

@@ -48,7 +48,7 @@ func newOutage(t *testing.T, cfg pgstore.Config) *outage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, tok, err := m.Login(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	_, tok, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		t.Fatalf("Login: got error %v, want nil", err)
 	}

@@ -19,7 +19,7 @@ func TestRevokeSeenByOtherManager(t *testing.T) {
 	ma := newManager(t, a, keys)
 	mb := newManager(t, b, keys)
 
-	sa, tok, err := ma.Login(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	sa, tok, err := ma.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		t.Fatalf("Login: got error %v, want nil", err)
 	}

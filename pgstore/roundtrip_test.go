@@ -97,7 +97,7 @@ func TestRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, tok, err := m.Login(t.Context(), sessiond.LoginInfo{UserID: "alice"})
+	_, tok, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,7 +103,7 @@ func benchManager(b *testing.B) (*sessiond.Manager, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, tok, err := m.Login(b.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	_, tok, err := m.LoginToken(b.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -184,7 +184,7 @@ func testStuck(t *testing.T, stores map[string]*redisstore.Store, srv *redisServ
 func testRecovered(t *testing.T, m *sessiond.Manager, h http.Handler) {
 	var tok string
 	err := waitFor(5*time.Second, func() error {
-		_, tk, err := m.Login(context.Background(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+		_, tk, err := m.LoginToken(context.Background(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 		tok = tk
 		return err
 	})
@@ -199,7 +199,7 @@ func testRecovered(t *testing.T, m *sessiond.Manager, h http.Handler) {
 // login logs alice in on m and returns her token.
 func login(t *testing.T, m *sessiond.Manager) string {
 	t.Helper()
-	_, tok, err := m.Login(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	_, tok, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		t.Fatalf("Login: got error %v, want nil", err)
 	}

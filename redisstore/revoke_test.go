@@ -73,7 +73,7 @@ func TestRevocationAcrossManagers(t *testing.T) {
 	}
 	for _, tc := range revokes {
 		t.Run(tc.name, func(t *testing.T) {
-			_, tok, err := a.Login(t.Context(), sessiond.LoginInfo{UserID: "user-" + rand8(), Methods: []string{"pwd"}})
+			_, tok, err := a.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "user-" + rand8(), Methods: []string{"pwd"}})
 			if err != nil {
 				t.Fatalf("Login: got error %v, want nil", err)
 			}
@@ -90,7 +90,7 @@ func TestRevocationAcrossManagers(t *testing.T) {
 // other accepts the new token at once, and the old one inside its grace.
 func TestRotationAcrossManagers(t *testing.T) {
 	a, b := twoManagers(t)
-	_, tok, err := a.Login(t.Context(), sessiond.LoginInfo{UserID: "user-" + rand8(), Methods: []string{"pwd"}})
+	_, tok, err := a.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "user-" + rand8(), Methods: []string{"pwd"}})
 	if err != nil {
 		t.Fatalf("Login: got error %v, want nil", err)
 	}

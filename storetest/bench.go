@@ -159,7 +159,7 @@ func benchLoad(b *testing.B, s sessiond.Store) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	_, tok, err := m.Login(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	_, tok, err := m.LoginToken(ctx, sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func run() error {
 		fmt.Fprintf(w, `<form method="post"><input type="hidden" name="csrf_token" value="%s"><button>Sign in</button></form>`, protect.Token(w, r))
 	})
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
-		if _, _, err := sessions.Login(r.Context(), sessiond.LoginInfo{UserID: "42", Methods: []string{"pwd"}}); err != nil {
+		if _, err := sessions.Login(r.Context(), sessiond.LoginInfo{UserID: "42", Methods: []string{"pwd"}}); err != nil {
 			http.Error(w, "login failed", http.StatusInternalServerError)
 			return
 		}

@@ -176,7 +176,7 @@ func newEnv(t *testing.T, edit ...func(*Config)) *env {
 // login starts an application session for userID and keeps its token.
 func (e *env) login(userID, ip, ua string) *sessiond.Session {
 	e.t.Helper()
-	s, tok, err := e.app.Login(context.Background(), sessiond.LoginInfo{
+	s, tok, err := e.app.LoginToken(context.Background(), sessiond.LoginInfo{
 		UserID: userID, Methods: []string{"pwd"}, Client: sessiond.Client{IP: ip, UserAgent: ua},
 	})
 	if err != nil {

@@ -78,7 +78,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 // signIn starts the session of an operator whose password was right, and
 // ends the login attempt as a success once it has.
 func (u *UI) signIn(w http.ResponseWriter, r *http.Request, name string, attempt *throttle.Attempt, client sessiond.Client, next string) {
-	s, _, err := u.ops.Login(r.Context(), sessiond.LoginInfo{UserID: userPrefix + name, Methods: []string{"pwd"}})
+	s, err := u.ops.Login(r.Context(), sessiond.LoginInfo{UserID: userPrefix + name, Methods: []string{"pwd"}})
 	if err != nil {
 		u.fail(w, r, err)
 		return

@@ -27,7 +27,7 @@ func (a *api) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request")
 		return
 	}
-	s, tok, err := a.Manager.Login(r.Context(), sessiond.LoginInfo{
+	s, tok, err := a.Manager.LoginToken(r.Context(), sessiond.LoginInfo{
 		UserID:  *b.UserID,
 		Methods: b.AuthMethods,
 		Client:  sessiond.Client{IP: b.IP, UserAgent: b.UserAgent},

@@ -59,7 +59,7 @@ func (s *Site) signup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, _, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}}); err != nil {
+	if _, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -100,7 +100,7 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		attempt.Succeed(w)
 	}
 	info := sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}, Persistent: r.PostFormValue("remember") == "1", Pending: user.MFA()}
-	sess, _, err := s.cfg.Manager.Login(r.Context(), info)
+	sess, err := s.cfg.Manager.Login(r.Context(), info)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -65,7 +65,7 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 	attempt.Succeed(w)
 	remember, _ := sessiond.Get[bool](sess, rememberKey)
 	next, _ := sessiond.Get[string](sess, nextKey)
-	full, _, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd", "totp"}, Persistent: remember})
+	full, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd", "totp"}, Persistent: remember})
 	if err != nil {
 		s.fail(w, r, err)
 		return

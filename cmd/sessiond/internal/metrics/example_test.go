@@ -27,7 +27,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	s, _, err := m.Login(context.Background(), sessiond.LoginInfo{UserID: "alice"})
+	s, _, err := m.LoginToken(context.Background(), sessiond.LoginInfo{UserID: "alice"})
 	if err != nil {
 		panic(err)
 	}

@@ -188,7 +188,7 @@ func TestStore_ManagerCountsSweptSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := m.Login(t.Context(), sessiond.LoginInfo{UserID: "u1"}); err != nil {
+	if _, _, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "u1"}); err != nil {
 		t.Fatal(err)
 	}
 	c.Advance(24 * time.Hour)
