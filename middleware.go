@@ -1,12 +1,14 @@
 package sessiond
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -372,7 +374,8 @@ func bearerToken(h http.Header) (string, bool) {
 }
 
 // commitWriter commits the session before the first byte of the response.
-// It exposes the underlying writer through Unwrap, so that
+// It is an http.Flusher and an http.Hijacker, as streaming and WebSocket
+// code asserts, and exposes the underlying writer through Unwrap, so that
 // http.ResponseController reaches its other abilities.
 type commitWriter struct {
 	http.ResponseWriter
@@ -396,9 +399,10 @@ func (w *commitWriter) begin() bool {
 	return !w.failed
 }
 
-// WriteHeader commits before a final status; informational ones pass.
+// WriteHeader commits before a final status, or 101 Switching Protocols
+// after which no other comes; other informational ones pass.
 func (w *commitWriter) WriteHeader(code int) {
-	if code >= 200 && !w.begin() {
+	if (code >= 200 || code == http.StatusSwitchingProtocols) && !w.begin() {
 		return
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -427,6 +431,37 @@ func (w *commitWriter) FlushError() error {
 		return nil
 	}
 	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Flush commits, then flushes, for code that asserts http.Flusher. The
+// assertion holds whatever the underlying writer; where that cannot flush,
+// Flush does nothing, and FlushError, which http.ResponseController calls,
+// says so.
+func (w *commitWriter) Flush() { _ = w.FlushError() }
+
+// errNotHandedOver is returned by Hijack when the session could not be
+// saved: the error handler has answered instead, and the connection stays
+// with the server.
+var errNotHandedOver = errors.New("sessiond: connection not handed over: the session could not be saved")
+
+// Hijack commits, then hands the connection over. Pending data changes are
+// saved first, and the cookie (a rotated token, a login's) and no-store
+// are set in Header(): a WebSocket library that answers 101 through
+// WriteHeader sends them, one that writes its own answer on the connection
+// sends them only if it copies Header() after Hijack. Without the cookie,
+// a client whose token this request rotated keeps the retired one, which
+// is taken for theft once its grace has passed. Either way the cookie
+// cannot change afterwards ([ErrHeadersWritten]).
+//
+// As with chi's and scs's writers, the http.Hijacker assertion succeeds
+// even when the underlying writer cannot hijack (HTTP/2, a recorder):
+// Hijack then returns an error wrapping http.ErrNotSupported, which is
+// what http.ResponseController returns too.
+func (w *commitWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !w.begin() {
+		return nil, nil, errNotHandedOver
+	}
+	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
 // Unwrap returns the underlying ResponseWriter.
