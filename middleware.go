@@ -28,6 +28,12 @@ import (
 // the session never rewrites it: activity is recorded by a touch at most
 // once per Config.TouchInterval.
 //
+// The handler's writer keeps the abilities of the one it wraps: it is an
+// [http.Flusher] and an [http.Hijacker], and flushing, hijacking or
+// answering 101 Switching Protocols commits the session first, as the
+// first byte does. A protocol upgrade is never rotated periodically (its
+// 101 may not carry a new cookie); the next plain request is.
+//
 // When the store fails, the request is refused with Config.ErrorHandler
 // (503 by default, the cause logged): never served as anonymous, never as
 // authenticated. A client past Config.InvalidTokenLimit is refused the same
@@ -61,7 +67,14 @@ func (m *Manager) start(r *http.Request) (*requestState, error) {
 	if !found {
 		return rs, nil
 	}
-	newTok, err := m.load(r.Context(), tok, rs.client, !rs.bearer, &rs.loaded)
+	// A periodic rotation needs a response that carries the new cookie: a
+	// bearer client never gets one, and a protocol upgrade may not either
+	// (a WebSocket library that writes its own 101 leaves the header
+	// behind), which would leave the browser holding the retired token
+	// and, after the grace window, look like theft. The next plain request
+	// rotates it.
+	rotate := !rs.bearer && r.Header.Get("Upgrade") == ""
+	newTok, err := m.load(r.Context(), tok, rs.client, rotate, &rs.loaded)
 	switch {
 	case errors.Is(err, ErrThrottled):
 		return nil, err

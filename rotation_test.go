@@ -1,6 +1,7 @@
 package sessiond_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -96,5 +97,28 @@ func TestRotation_RetiredTokensRemembered(t *testing.T) {
 	}
 	if e.valid(t, tok) {
 		t.Errorf("session survived the replay of a token five rotations old")
+	}
+}
+
+// A protocol upgrade is not rotated: the 101 may not carry the new cookie,
+// and a browser left holding the retired token would, after the grace
+// window, look like a thief. The next plain request rotates it.
+func TestPeriodicRotation_NotOnUpgrade_R23(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	h := e.app()
+	_, tok := e.login(t, "alice")
+	e.clock.Advance(sessiond.DefaultRotateEvery)
+	r := httptestRequest("GET", "/me")
+	r.Header.Set("Connection", "Upgrade")
+	r.Header.Set("Upgrade", "websocket")
+	r.AddCookie(&http.Cookie{Name: sessiond.DefaultCookieName, Value: tok})
+	res := serve(h, r)
+	if res.StatusCode != http.StatusOK || sessionCookie(res) != nil {
+		t.Fatalf("upgrade request due for rotation = %d, cookie %v; want 200 and no new token", res.StatusCode, sessionCookie(res))
+	}
+	e.clock.Advance(sessiond.DefaultRotationGrace + time.Second)
+	res = do(h, "GET", "/me", tok)
+	if res.StatusCode != http.StatusOK || sessionCookie(res) == nil {
+		t.Errorf("the next plain request = %d, cookie %v; want 200 and the rotated token", res.StatusCode, sessionCookie(res))
 	}
 }
