@@ -8,7 +8,7 @@ import (
 
 // TestBadInput_R4_R44 sends malformed, oversized, mistyped and hostile
 // input to the API on every store. Each answer is the documented 4xx with
-// a generic error name: never a 5xx, never the input echoed.
+// a generic error name and a detail: never a 5xx, never the input echoed.
 func TestBadInput_R4_R44(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *appService) {
 		tok, id := s.login(t, "alice")
@@ -69,8 +69,8 @@ func TestBadInput_R4_R44(t *testing.T) {
 					body = tc.body
 				}
 				a := s.send(t, tc.method, tc.path, body, h)
-				if a.code != tc.code || str(a.body, "error") != tc.errName {
-					t.Errorf("got %d %.200s, want %d %s", a.code, a.raw, tc.code, tc.errName)
+				if a.code != tc.code || str(a.body, "error") != tc.errName || str(a.body, "detail") == "" {
+					t.Errorf("got %d %.200s, want %d %s with a detail", a.code, a.raw, tc.code, tc.errName)
 				}
 			})
 		}

@@ -21,7 +21,7 @@ func (a *api) deleteByID(w http.ResponseWriter, r *http.Request) {
 // deleteAll ends every session: 200 {revoked}. It demands confirm=all.
 func (a *api) deleteAll(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("confirm") != "all" {
-		writeError(w, http.StatusBadRequest, "bad_request")
+		writeError(w, http.StatusBadRequest, "bad_request", "confirm=all is required to end every session")
 		return
 	}
 	n, err := a.Manager.RevokeEverything(r.Context())
@@ -65,7 +65,7 @@ func (a *api) revokeUser(w http.ResponseWriter, r *http.Request) {
 // audit queries the audit log: 200 {events}, newest first.
 func (a *api) audit(w http.ResponseWriter, r *http.Request) {
 	if a.Audit == nil {
-		writeError(w, http.StatusNotImplemented, "not_implemented")
+		writeError(w, http.StatusNotImplemented, "not_implemented", "the store keeps no audit log")
 		return
 	}
 	q := r.URL.Query()
@@ -73,7 +73,7 @@ func (a *api) audit(w http.ResponseWriter, r *http.Request) {
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > sessiond.MaxEventLimit {
-			writeError(w, http.StatusBadRequest, "bad_request")
+			writeError(w, http.StatusBadRequest, "bad_request", "limit must be an integer from 1 to "+strconv.Itoa(sessiond.MaxEventLimit))
 			return
 		}
 		limit = n

@@ -32,8 +32,11 @@ func (b tokenBody) client() sessiond.Client {
 // re-authenticate is refused only when strict; a half-finished login is
 // never a live session here.
 func (a *api) load(w http.ResponseWriter, r *http.Request, b tokenBody, strict bool) (s *sessiond.Session, tok, refusal string) {
-	if b.Token == nil || len(b.IP) > maxIPLen {
-		return nil, "", writeError(w, http.StatusBadRequest, "bad_request")
+	if b.Token == nil {
+		return nil, "", writeError(w, http.StatusBadRequest, "bad_request", "token is required")
+	}
+	if len(b.IP) > maxIPLen {
+		return nil, "", writeError(w, http.StatusBadRequest, "bad_request", badIP)
 	}
 	s, tok, err := a.Manager.Load(r.Context(), *b.Token, b.client())
 	if err == nil && s.State() == sessiond.StatePending {
@@ -43,7 +46,7 @@ func (a *api) load(w http.ResponseWriter, r *http.Request, b tokenBody, strict b
 		return nil, "", writeSessionError(w, err)
 	}
 	if strict && s.State() == sessiond.StateReauthRequired {
-		return nil, "", writeError(w, http.StatusUnauthorized, "reauth_required")
+		return nil, "", writeSessionError(w, sessiond.ErrReauthRequired)
 	}
 	return s, tok, ""
 }
@@ -58,6 +61,12 @@ func reply(w http.ResponseWriter, status int, s *sessiond.Session, tok string) {
 	a := answer{Token: tok, Session: js}
 	writeBody(w, status, append(a.appendJSON(make([]byte, 0, 512)), '\n'))
 }
+
+// badMethods is the detail of auth_methods out of bounds.
+const badMethods = "auth_methods must hold at most 8 names of 1 to 32 bytes"
+
+// badIP is the detail of an ip member that is not an IP address.
+const badIP = "ip is not an IP address"
 
 // validMethods checks auth_methods.
 func validMethods(methods []string) bool {

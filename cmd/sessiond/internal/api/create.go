@@ -23,8 +23,15 @@ func (a *api) create(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &b) {
 		return
 	}
-	if b.UserID == nil || !validMethods(b.AuthMethods) || len(b.IP) > maxIPLen {
-		writeError(w, http.StatusBadRequest, "bad_request")
+	switch {
+	case b.UserID == nil:
+		writeError(w, http.StatusBadRequest, "bad_request", "user_id is required")
+		return
+	case !validMethods(b.AuthMethods):
+		writeError(w, http.StatusBadRequest, "bad_request", badMethods)
+		return
+	case len(b.IP) > maxIPLen:
+		writeError(w, http.StatusBadRequest, "bad_request", badIP)
 		return
 	}
 	s, tok, err := a.Manager.LoginToken(r.Context(), sessiond.LoginInfo{

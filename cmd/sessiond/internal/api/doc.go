@@ -5,9 +5,15 @@
 //
 // # Errors
 //
-// An error answer is {"error": NAME}: bad_request (400, malformed JSON, a
-// missing, mistyped, unknown or repeated member, a member name in another
-// case than documented, invalid UTF-8), invalid_session (401, for every token that
+// An error answer is {"error": NAME, "detail": SENTENCE}. The name is
+// stable, for programs; the detail says what was wrong, for people
+// (unknown member "tokn", user_id must be a string). It is built from the
+// decoder's structured errors, never from their messages: it names
+// members and never quotes a value, so no token can come back in it.
+//
+// The names are bad_request (400, malformed JSON, a missing, mistyped,
+// unknown or repeated member, a member name in another case than
+// documented, invalid UTF-8), invalid_session (401, for every token that
 // is not a live one: unknown, expired, revoked), reauth_required (401, the
 // session must re-authenticate), conflict (409, a stale version),
 // payload_too_large (413, over 1 MiB), unsupported_media_type (415, not

@@ -94,8 +94,12 @@ func (a *api) reauth(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &b) {
 		return
 	}
-	if len(b.AuthMethods) == 0 || !validMethods(b.AuthMethods) {
-		writeError(w, http.StatusBadRequest, "bad_request")
+	switch {
+	case len(b.AuthMethods) == 0:
+		writeError(w, http.StatusBadRequest, "bad_request", "auth_methods is required")
+		return
+	case !validMethods(b.AuthMethods):
+		writeError(w, http.StatusBadRequest, "bad_request", badMethods)
 		return
 	}
 	s, _, _ := a.load(w, r, b.tokenBody, false)

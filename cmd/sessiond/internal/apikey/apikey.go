@@ -107,7 +107,7 @@ func (s *Set) Valid(key string) bool {
 }
 
 // Require lets through requests with a valid "Authorization: Bearer" key
-// and answers the rest 401 with a generic JSON error.
+// and answers the rest 401 with a generic JSON error, in the API's form.
 func (s *Set) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -116,7 +116,7 @@ func (s *Set) Require(next http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Cache-Control", "no-store")
 			w.WriteHeader(http.StatusUnauthorized)
-			w.Write([]byte(`{"error":"unauthorized"}` + "\n"))
+			w.Write([]byte(`{"error":"unauthorized","detail":"a valid API key is required, as Authorization: Bearer <key>"}` + "\n"))
 			return
 		}
 		next.ServeHTTP(w, r)

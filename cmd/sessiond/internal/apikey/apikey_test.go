@@ -1,6 +1,7 @@
 package apikey
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -80,8 +81,15 @@ func TestRequire_R7(t *testing.T) {
 			if w.Code != c.want {
 				t.Errorf("status %d, want %d", w.Code, c.want)
 			}
-			if c.want == 401 && strings.Contains(w.Body.String(), "right-key") {
+			if c.want != 401 {
+				return
+			}
+			if strings.Contains(w.Body.String(), "right-key") {
 				t.Errorf("the refusal echoes a key")
+			}
+			var body struct{ Error, Detail string }
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error != "unauthorized" || body.Detail == "" {
+				t.Errorf("body: got %q, want {error: unauthorized, detail: a sentence}", w.Body)
 			}
 		})
 	}
