@@ -9,10 +9,14 @@
 //
 // [Protection.Check] refuses an unsafe request (any method but GET, HEAD
 // and OPTIONS) unless the first two layers below accept it;
-// [Protection.Handler] wraps a handler with it. Safe methods are never
+// [Protection.Handler] wraps a handler with it. Safe methods are not
 // checked, so the application must change state only on unsafe ones
 // (route with method patterns such as "POST /account/password"; a GET
-// that changes state is unprotected).
+// that changes state is unprotected). The exception is a protocol upgrade
+// (a GET with an Upgrade header: a WebSocket handshake), which opens a
+// channel carrying the user's cookies: its origin is checked as an unsafe
+// request's is (cross-site WebSocket hijacking), without a token, which a
+// browser cannot add to it.
 //
 // The first layer is about origin. It runs [http.CrossOriginProtection],
 // which believes the browser's Sec-Fetch-Site header and falls back to

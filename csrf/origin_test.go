@@ -93,6 +93,48 @@ func TestCheck_EveryUnsafeMethod_R42(t *testing.T) {
 	}
 }
 
+// A WebSocket handshake is a GET, but it opens a channel with the user's
+// cookies: its origin is checked like an unsafe request's, and no token is
+// asked for, since a browser can add none (cross-site WebSocket hijacking,
+// R42).
+func TestCheck_UpgradeOrigin_R42(t *testing.T) {
+	p := newProtection(newClock(), nil)
+	tests := []struct {
+		name, sfs, origin string
+		want              error
+	}{
+		{"same origin", "same-origin", site, nil},
+		{"same origin, Origin only", "", site, nil},
+		{"another site", "cross-site", "https://evil.example", csrf.ErrCrossOrigin},
+		{"another site, Origin only", "", "https://evil.example", csrf.ErrCrossOrigin},
+		{"a sibling subdomain", "same-site", "https://sub.example.test", csrf.ErrCrossOrigin},
+		{"Origin null", "", "null", csrf.ErrNullOrigin},
+		{"no origin at all", "", "", csrf.ErrNoOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := withSession(httptest.NewRequest("GET", site+"/ws", nil), "s1")
+			r.Header.Set("Connection", "Upgrade")
+			r.Header.Set("Upgrade", "websocket")
+			if tt.sfs != "" {
+				r.Header.Set("Sec-Fetch-Site", tt.sfs)
+			}
+			if tt.origin != "" {
+				r.Header.Set("Origin", tt.origin)
+			}
+			if err := p.Check(r); !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+				t.Fatalf("got %s, want %s", errString(err), errString(tt.want))
+			}
+		})
+	}
+	// A plain GET from another site is still no concern of CSRF's.
+	r := httptest.NewRequest("GET", site+"/ws", nil)
+	r.Header.Set("Origin", "https://evil.example")
+	if err := p.Check(r); err != nil {
+		t.Errorf("plain cross-site GET: got %s, want nil", errString(err))
+	}
+}
+
 func TestCheck_ForeignOrigins_R42(t *testing.T) {
 	p := newProtection(newClock(), nil)
 	origins := []string{

@@ -227,8 +227,21 @@ func (p *Protection) Handler(next http.Handler) http.Handler {
 // check is Check with the response writer, when there is one, so that an
 // oversized body can close the connection.
 func (p *Protection) check(w http.ResponseWriter, r *http.Request) error {
-	if safeMethod(r.Method) || p.origins.bypassed(r) {
+	if p.origins.bypassed(r) {
 		return nil
+	}
+	if safeMethod(r.Method) {
+		if r.Header.Get("Upgrade") == "" {
+			return nil
+		}
+		// A protocol upgrade (a WebSocket handshake) is a GET that opens
+		// a channel carrying the user's cookies: another site's page must
+		// not open it (cross-site WebSocket hijacking). Browsers always
+		// send Origin with it and can add no token, so its origin is
+		// checked as an unsafe request's is, and no token is asked for.
+		unsafe := *r
+		unsafe.Method = http.MethodPost
+		return p.origins.check(&unsafe)
 	}
 	if err := p.origins.check(r); err != nil {
 		return err

@@ -26,9 +26,10 @@ import (
 // TestWebSocket_ThroughTheStack logs a browser in through the site, then
 // upgrades with its cookie. The handler finds the session, sets data and
 // accepts; the library answers 101 and takes the connection over. The
-// token is due for rotation, so the 101 must carry the new cookie and
-// no-store, and the data must be in the store while the connection is
-// still open.
+// 101 must carry no-store, and the data must be in the store while the
+// connection is still open. The token is due for rotation, but an upgrade
+// is not rotated: the 101 carries no new cookie and the token goes on
+// working. A handshake from another site's page is refused.
 func TestWebSocket_ThroughTheStack(t *testing.T) {
 	clock := fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	store := memstore.New(memstore.Config{Now: clock.Now})
@@ -88,7 +89,15 @@ func TestWebSocket_ThroughTheStack(t *testing.T) {
 	// The timeout only stops a hang; the messages order the test.
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	conn, res, err := websocket.Dial(ctx, "wss"+strings.TrimPrefix(srv.URL, "https")+"/ws", &websocket.DialOptions{HTTPClient: client})
+	wsURL := "wss" + strings.TrimPrefix(srv.URL, "https") + "/ws"
+	// A browser sends the page's Origin with every handshake.
+	from := func(origin string) *websocket.DialOptions {
+		return &websocket.DialOptions{HTTPClient: client, HTTPHeader: http.Header{"Origin": {origin}}}
+	}
+	if _, res, err := websocket.Dial(ctx, wsURL, from("https://evil.example")); err == nil || res == nil || res.StatusCode != http.StatusForbidden {
+		t.Fatalf("handshake from another site: %v, want 403", err)
+	}
+	conn, res, err := websocket.Dial(ctx, wsURL, from(srv.URL))
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}
@@ -101,9 +110,8 @@ func TestWebSocket_ThroughTheStack(t *testing.T) {
 			t.Errorf("101 %s: got %q, want %q", name, got, want)
 		}
 	}
-	rotated := sessionCookie(res)
-	if rotated == "" || rotated == tok {
-		t.Fatalf("101 session cookie %q, want the rotated token", rotated)
+	if c := sessionCookie(res); c != "" {
+		t.Errorf("101 session cookie %q, want none: an upgrade is not rotated", c)
 	}
 
 	if err := conn.Write(ctx, websocket.MessageText, []byte("hello")); err != nil {
@@ -114,9 +122,9 @@ func TestWebSocket_ThroughTheStack(t *testing.T) {
 	}
 	// The handler is still reading: only a commit at the upgrade has saved
 	// the data by now.
-	s, _, err := m.Load(ctx, rotated, sessiond.Client{})
+	s, _, err := m.Load(ctx, tok, sessiond.Client{})
 	if err != nil {
-		t.Fatalf("rotated token: %v", err)
+		t.Fatalf("the token after the upgrade: %v", err)
 	}
 	if v, _ := sessiond.Get[string](s, "socket"); v != "open" {
 		t.Errorf("data set before the upgrade = %q, want open", v)
