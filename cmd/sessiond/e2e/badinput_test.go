@@ -58,6 +58,8 @@ func TestBadInput_R4_R44(t *testing.T) {
 			{"audit limit over", "GET", "/v1/audit?limit=1001", "", "", 400, "bad_request"},
 			{"audit limit word", "GET", "/v1/audit?limit=ten", "", "", 400, "bad_request"},
 			{"revoke all, wrong confirm", "DELETE", "/v1/sessions?confirm=yes", "", "", 400, "bad_request"},
+			{"unknown path", "GET", "/v1/nothing", "", "", 404, "not_found"},
+			{"wrong method", "GET", "/v1/sessions/validate", "", "", 405, "method_not_allowed"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				h := http.Header{"Authorization": {"Bearer " + s.key}}
@@ -73,6 +75,9 @@ func TestBadInput_R4_R44(t *testing.T) {
 					t.Errorf("got %d %.200s, want %d %s with a detail", a.code, a.raw, tc.code, tc.errName)
 				}
 			})
+		}
+		if a := s.call(t, "GET", "/v1/sessions/validate", nil); a.header.Get("Allow") != "POST" {
+			t.Errorf("GET /v1/sessions/validate: got Allow %q, want POST, the methods of that path alone", a.header.Get("Allow"))
 		}
 		want(t, "the session after bad input", s.call(t, "POST", "/v1/sessions/validate", with("token", tok)), http.StatusOK)
 		s.checkLogs(t)

@@ -211,6 +211,10 @@ func TestAPI_BadInput(t *testing.T) {
 		{"bad limit", "GET", "/v1/audit?limit=0", "", ``, 400},
 		{"limit not a number", "GET", "/v1/audit?limit=ten", "", ``, 400},
 		{"unknown path", "GET", "/v1/nothing", "", ``, 404},
+		{"the API's root", "GET", "/v1/", "", ``, 404},
+		{"a call's path with a slash", "POST", "/v1/sessions/validate/", "application/json", `{}`, 404},
+		{"no session id", "DELETE", "/v1/sessions/", "", ``, 404},
+		{"past a call's path", "GET", "/v1/users/alice/sessions/x", "", ``, 404},
 		{"wrong method", "GET", "/v1/sessions/validate", "", ``, 405},
 	}
 	for _, c := range cases {
@@ -224,6 +228,7 @@ func TestAPI_BadInput(t *testing.T) {
 			if w.Code != c.want {
 				t.Errorf("status %d, want %d (%s)", w.Code, c.want, w.Body)
 			}
+			errorOf(t, w)
 			if strings.Contains(w.Body.String(), tok) {
 				t.Errorf("the answer echoes the token")
 			}
@@ -294,7 +299,7 @@ func TestAPI_Audit(t *testing.T) {
 		t.Fatalf("audit = %d %v", code, out)
 	}
 	e := events[0].(map[string]any)
-	for _, k := range []string{"id", "time", "type", "user_id", "session_id", "ip", "user_agent", "reason"} {
+	for _, k := range []string{"id", "time", "type", "user_id", "session_id", "ip", "user_agent", "reason", "actor"} {
 		if _, ok := e[k]; !ok {
 			t.Errorf("event lacks %q", k)
 		}

@@ -108,11 +108,16 @@ func TestOpenAPI_Document(t *testing.T) {
 }
 
 // TestOpenAPI_RoutesAreDocumented checks that the routes Handler
-// registers are exactly the documented /v1/ operations: adding a route
+// serves are exactly the documented /v1/ operations: adding a route
 // without documenting it, or documenting one that does not exist, fails.
-// Route patterns must be string literals, so that this test sees them.
 func TestOpenAPI_RoutesAreDocumented(t *testing.T) {
-	registered := registeredRoutes(t, ".")
+	var registered []string
+	for path, ms := range new(api).routes() {
+		for m := range ms {
+			registered = append(registered, m+" "+path)
+		}
+	}
+	slices.Sort(registered)
 	documented := slices.Sorted(maps.Keys(v1(loadDoc(t).operations(t))))
 	if !slices.Equal(registered, documented) {
 		t.Errorf("routes: got registered %q, want the documented %q", registered, documented)
@@ -122,7 +127,9 @@ func TestOpenAPI_RoutesAreDocumented(t *testing.T) {
 // TestOpenAPI_DocumentedRoutesAnswer sends every documented operation to
 // Handler, with sample path values and an empty JSON object: the mux must
 // route it (no 404 or 405) and the status must be one documented for it.
-// Every other method on a documented path must be 405.
+// Every other method on a documented path must be 405 method_not_allowed,
+// in JSON, with Allow naming the methods documented for that path (and
+// HEAD beside GET), not those of another path the request also matches.
 func TestOpenAPI_DocumentedRoutesAnswer(t *testing.T) {
 	h := newTestAPI(t).h
 	ops := v1(loadDoc(t).operations(t))
@@ -138,30 +145,45 @@ func TestOpenAPI_DocumentedRoutesAnswer(t *testing.T) {
 			}
 		})
 	}
-	documented := http.NewServeMux()
-	for key := range ops {
-		documented.HandleFunc(key, func(http.ResponseWriter, *http.Request) {})
-	}
-	for _, path := range pathsOf(ops) {
-		for _, m := range httpMethods {
-			method := strings.ToUpper(m)
-			if _, pattern := documented.Handler(httptest.NewRequest(method, samplePath(path), nil)); pattern != "" {
-				continue // this method and path is another documented operation
+	for path, methods := range methodsOf(ops) {
+		allow := slices.Clone(methods)
+		if slices.Contains(methods, "GET") {
+			allow = append(allow, "HEAD")
+		}
+		slices.Sort(allow)
+		for _, method := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PROPFIND"} {
+			if slices.Contains(allow, method) {
+				continue
 			}
-			if code := send(h, method, samplePath(path)); code != http.StatusMethodNotAllowed {
-				t.Errorf("undocumented %s %s: got %d, want 405", method, path, code)
-			}
+			t.Run(method+" "+path, func(t *testing.T) {
+				w := sendRecorded(h, method, samplePath(path))
+				if w.Code != http.StatusMethodNotAllowed {
+					t.Fatalf("status: got %d, want 405", w.Code)
+				}
+				if got, want := w.Header().Get("Allow"), strings.Join(allow, ", "); got != want {
+					t.Errorf("Allow: got %q, want %q", got, want)
+				}
+				if e := errorOf(t, w); e.Error != "method_not_allowed" {
+					t.Errorf("error: got %q, want method_not_allowed", e.Error)
+				}
+			})
 		}
 	}
 }
 
 // send makes one call with an empty JSON object and returns the status.
 func send(h http.Handler, method, path string) int {
+	return sendRecorded(h, method, path).Code
+}
+
+// sendRecorded makes one call with an empty JSON object and returns the
+// answer.
+func sendRecorded(h http.Handler, method, path string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, path, strings.NewReader("{}"))
 	r.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
-	return w.Code
+	return w
 }
 
 // samplePath fills each {name} of a documented path with a sample value.
@@ -169,33 +191,13 @@ func samplePath(path string) string {
 	return regexp.MustCompile(`\{[a-z_]+\}`).ReplaceAllString(path, "sample-value")
 }
 
-// pathsOf returns the distinct paths of ops.
-func pathsOf(ops map[string]oaOperation) []string {
-	var out []string
+// methodsOf returns the documented methods of each path of ops.
+func methodsOf(ops map[string]oaOperation) map[string][]string {
+	out := map[string][]string{}
 	for k := range ops {
-		_, path, _ := strings.Cut(k, " ")
-		if !slices.Contains(out, path) {
-			out = append(out, path)
-		}
+		method, path, _ := strings.Cut(k, " ")
+		out[path] = append(out[path], method)
 	}
-	return out
-}
-
-// registeredRoutes returns, sorted, the patterns of every Handle and
-// HandleFunc call in the non-test Go files of dir.
-func registeredRoutes(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	for _, call := range calls(t, dir, "Handle", "HandleFunc") {
-		lit, ok := call.Args[0].(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
-			t.Errorf("a route pattern is not a string literal: this test cannot check it")
-			continue
-		}
-		p, _ := strconv.Unquote(lit.Value)
-		out = append(out, p)
-	}
-	slices.Sort(out)
 	return out
 }
 
@@ -321,5 +323,18 @@ func TestOpenAPI_Served(t *testing.T) {
 	}
 	if got := w.Body.Bytes(); !slices.Equal(got, OpenAPI()) {
 		t.Errorf("body: got %d bytes, want the %d of the document", len(got), len(OpenAPI()))
+	}
+}
+
+// TestOpenAPI_EventTypes checks that the document names every event type
+// the audit log holds, and no other.
+func TestOpenAPI_EventTypes(t *testing.T) {
+	var want []string
+	for _, typ := range sessiond.EventTypes() {
+		want = append(want, string(typ))
+	}
+	enum := loadDoc(t).Components.Schemas["EventType"].Enum
+	if !slices.Equal(slices.Sorted(slices.Values(enum)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("EventType enum: got %q, want %q", enum, want)
 	}
 }
