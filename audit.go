@@ -23,7 +23,23 @@ const (
 	EventThrottled       EventType = "session.throttled"
 	EventLoginSucceeded  EventType = "login.succeeded"
 	EventLoginFailed     EventType = "login.failed"
+
+	// The Manager never writes these two: an application that keeps its
+	// users writes them with [Manager.Audit], as the service's admin UI
+	// does when an operator disables or enables a user.
+	EventUserDisabled EventType = "user.disabled"
+	EventUserEnabled  EventType = "user.enabled"
 )
+
+// EventTypes returns every EventType above, in the order of their
+// declaration.
+func EventTypes() []EventType {
+	return []EventType{
+		EventCreated, EventRotated, EventReauthenticated, EventRevoked, EventExpired,
+		EventTokenReused, EventAnomaly, EventEvicted, EventThrottled,
+		EventLoginSucceeded, EventLoginFailed, EventUserDisabled, EventUserEnabled,
+	}
+}
 
 // Reasons given with revocation, rotation and expiry events, and with the
 // anomaly and throttle events.
@@ -57,6 +73,29 @@ type Event struct {
 	IP        string    `json:"ip"`
 	UserAgent string    `json:"user_agent"`
 	Reason    string    `json:"reason"`
+	// Actor names who acted, when it was not the user: an operator
+	// ("operator:alice"), given by [WithActor]. It is empty for a user's
+	// own actions and for what the Manager does by itself (expiry,
+	// rotation).
+	Actor string `json:"actor"`
+}
+
+// actorKey is the context key of [WithActor].
+type actorKey struct{}
+
+// WithActor returns a copy of ctx that acts for actor: someone other than
+// the user, such as an operator who ends a user's sessions. Every event
+// audited with the context names the actor in [Event.Actor]: those of
+// [Manager.RevokeID], [Manager.RevokeUser] and [Manager.RevokeEverything],
+// and those given to [Manager.Audit] without an Actor of their own.
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// ActorFrom returns the actor that [WithActor] put in ctx, or "".
+func ActorFrom(ctx context.Context) string {
+	a, _ := ctx.Value(actorKey{}).(string)
+	return a
 }
 
 // Auditor receives every lifecycle event. Implementations must be safe for
@@ -87,18 +126,22 @@ func (a SlogAuditor) Audit(ctx context.Context, e Event) {
 		slog.String("ip", e.IP),
 		slog.String("user_agent", e.UserAgent),
 		slog.String("reason", e.Reason),
+		slog.String("actor", e.Actor),
 	)
 }
 
 // Audit sends e to the configured [Auditor], filling in its id and time when
-// they are empty. Applications use it for their own events, such as
-// [EventLoginFailed].
+// they are empty, and its actor from ctx ([WithActor]). Applications use it
+// for their own events, such as [EventLoginFailed].
 func (m *Manager) Audit(ctx context.Context, e Event) {
 	if e.ID == "" {
 		e.ID, _ = newID(m.cfg.Rand)
 	}
 	if e.Time.IsZero() {
 		e.Time = m.now()
+	}
+	if e.Actor == "" {
+		e.Actor = ActorFrom(ctx)
 	}
 	m.cfg.Auditor.Audit(ctx, e)
 }

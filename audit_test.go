@@ -104,3 +104,56 @@ func TestAudit_SweeperExpiry(t *testing.T) {
 		t.Errorf("expiry event = %+v, want session %s reason idle", ev, s.ID())
 	}
 }
+
+// An operator's revocations name the operator; the user's own logout and
+// the Manager's own events name no one (R52).
+func TestAudit_ActorFromContext_R52(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	own, _ := e.login(t, "alice")
+	byID, _ := e.login(t, "alice")
+	e.login(t, "bob")
+	ctx := sessiond.WithActor(t.Context(), "operator:root")
+	own.Revoke(t.Context(), sessiond.ReasonLogout)
+	e.m.RevokeID(ctx, byID.ID(), sessiond.ReasonRevoked)
+	e.m.RevokeUser(ctx, "bob", sessiond.ReasonUser)
+	e.m.RevokeEverything(ctx)
+	e.m.Audit(ctx, sessiond.Event{Type: sessiond.EventUserDisabled, UserID: "bob"})
+	e.m.Audit(ctx, sessiond.Event{Type: sessiond.EventUserEnabled, UserID: "bob", Actor: "script"})
+	want := []struct {
+		typ          sessiond.EventType
+		user, reason string
+		actor        string
+	}{
+		{sessiond.EventCreated, "alice", "", ""},
+		{sessiond.EventCreated, "alice", "", ""},
+		{sessiond.EventCreated, "bob", "", ""},
+		{sessiond.EventRevoked, "alice", sessiond.ReasonLogout, ""},
+		{sessiond.EventRevoked, "alice", sessiond.ReasonRevoked, "operator:root"},
+		{sessiond.EventRevoked, "bob", sessiond.ReasonUser, "operator:root"},
+		{sessiond.EventRevoked, "", sessiond.ReasonAll, "operator:root"},
+		{sessiond.EventUserDisabled, "bob", "", "operator:root"},
+		{sessiond.EventUserEnabled, "bob", "", "script"},
+	}
+	if len(e.audit.events) != len(want) {
+		t.Fatalf("got %d events, want %d: %+v", len(e.audit.events), len(want), e.audit.events)
+	}
+	for i, w := range want {
+		if got := e.audit.events[i]; got.Type != w.typ || got.UserID != w.user || got.Reason != w.reason || got.Actor != w.actor {
+			t.Errorf("event %d: got %s %q %q actor %q, want %s %q %q actor %q",
+				i, got.Type, got.UserID, got.Reason, got.Actor, w.typ, w.user, w.reason, w.actor)
+		}
+	}
+}
+
+func TestAudit_SlogNamesTheActor(t *testing.T) {
+	var buf bytes.Buffer
+	sessiond.SlogAuditor{Logger: slog.New(slog.NewJSONHandler(&buf, nil))}.Audit(t.Context(),
+		sessiond.Event{Type: sessiond.EventRevoked, Actor: "operator:root"})
+	var rec map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec["actor"] != "operator:root" {
+		t.Errorf("actor: got %v, want operator:root", rec["actor"])
+	}
+}

@@ -128,7 +128,10 @@
 //
 // Every lifecycle event goes to an [Auditor]; the default, [SlogAuditor],
 // writes structured log/slog records with UTC time, user, session id, IP,
-// User-Agent and reason. No token, raw or hashed, is ever in an event.
+// User-Agent and reason. No token, raw or hashed, is ever in an event. An
+// action taken for someone else, such as an operator ending a user's
+// sessions, runs with a context from [WithActor], and its events name
+// that actor.
 //
 // # Writing a store
 //

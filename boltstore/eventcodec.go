@@ -9,11 +9,13 @@ import (
 	"github.com/sessiond/sessiond"
 )
 
-// eventFormat is the first byte of an encoded event.
-const eventFormat = 1
+// eventFormat is the first byte of an encoded event. Format 1, written
+// before events had an actor, lacks the last field; it is still read, with
+// an empty actor.
+const eventFormat = 2
 
 // eventFields is how many length-prefixed fields an encoded event has.
-const eventFields = 8
+const eventFields = 9
 
 // errBadEvent is returned for a stored event that cannot be decoded.
 var errBadEvent = errors.New("malformed audit event")
@@ -23,7 +25,7 @@ var errBadEvent = errors.New("malformed audit event")
 // its length as a uvarint.
 func encodeEvent(e sessiond.Event) []byte {
 	t, _ := e.Time.UTC().MarshalBinary() // fails only for odd zone offsets, and UTC has none
-	fields := [eventFields]string{string(t), e.ID, string(e.Type), e.UserID, e.SessionID, e.IP, e.UserAgent, e.Reason}
+	fields := [eventFields]string{string(t), e.ID, string(e.Type), e.UserID, e.SessionID, e.IP, e.UserAgent, e.Reason, e.Actor}
 	n := 1
 	for _, f := range fields {
 		n += binary.MaxVarintLen64 + len(f)
@@ -37,16 +39,20 @@ func encodeEvent(e sessiond.Event) []byte {
 	return b
 }
 
-// decodeEvent decodes what encodeEvent encoded. The strings it returns
-// share no memory with b (which bbolt owns).
+// decodeEvent decodes what encodeEvent encoded, in this format or format
+// 1. The strings it returns share no memory with b (which bbolt owns).
 func decodeEvent(b []byte) (sessiond.Event, error) {
-	if len(b) == 0 || b[0] != eventFormat {
+	if len(b) == 0 || (b[0] != eventFormat && b[0] != 1) {
 		return sessiond.Event{}, errBadEvent
 	}
 	s := string(b) // one copy, whose substrings cost nothing
 	var fields [eventFields]string
+	n := eventFields
+	if b[0] == 1 {
+		n-- // no actor
+	}
 	pos := 1
-	for i := range fields {
+	for i := range fields[:n] {
 		n, w := binary.Uvarint(b[pos:])
 		if w <= 0 || n > uint64(len(b)-pos-w) {
 			return sessiond.Event{}, errBadEvent
@@ -61,7 +67,7 @@ func decodeEvent(b []byte) (sessiond.Event, error) {
 	}
 	return sessiond.Event{
 		Time: t.UTC(), ID: fields[1], Type: sessiond.EventType(fields[2]), UserID: fields[3],
-		SessionID: fields[4], IP: fields[5], UserAgent: fields[6], Reason: fields[7],
+		SessionID: fields[4], IP: fields[5], UserAgent: fields[6], Reason: fields[7], Actor: fields[8],
 	}, nil
 }
 

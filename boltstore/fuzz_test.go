@@ -15,7 +15,9 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Add(encodeEvent(sessiond.Event{
 		ID: "e1", Time: time.Date(2026, 3, 1, 9, 0, 0, 7, time.UTC), Type: sessiond.EventRevoked,
 		UserID: "alice", SessionID: "s1", IP: "192.0.2.1", UserAgent: "agent/1", Reason: "logout",
+		Actor: "operator:root",
 	}))
+	f.Add(format1Event(time.Date(2026, 3, 1, 9, 0, 0, 7, time.UTC)))
 	f.Add([]byte{eventFormat, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := decodeEvent(b)

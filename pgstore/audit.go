@@ -24,7 +24,7 @@ func (s *Store) AppendEvent(ctx context.Context, e sessiond.Event) error {
 	defer cancel()
 	_, err := s.pool.Exec(ctx, s.q.appendEvent, e.Time.UTC(), storable(string(e.Type)),
 		storable(e.UserID), storable(e.SessionID), storable(e.IP), storable(e.UserAgent),
-		storable(e.Reason), storable(e.ID))
+		storable(e.Reason), storable(e.ID), storable(e.Actor))
 	if err != nil {
 		return fmt.Errorf("pgstore: append event: %w", err)
 	}
@@ -95,7 +95,7 @@ func scanEvent(row pgx.CollectableRow) (sessiond.Event, error) {
 		typ string
 		at  time.Time
 	)
-	err := row.Scan(&e.ID, &at, &typ, &e.UserID, &e.SessionID, &e.IP, &e.UserAgent, &e.Reason)
+	err := row.Scan(&e.ID, &at, &typ, &e.UserID, &e.SessionID, &e.IP, &e.UserAgent, &e.Reason, &e.Actor)
 	e.Type, e.Time = sessiond.EventType(typ), at.UTC()
 	return e, err
 }

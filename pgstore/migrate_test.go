@@ -26,7 +26,7 @@ func appliedVersions(t *testing.T, p *pgxpool.Pool, schema string) []int {
 }
 
 // released are the versions of the package's migrations.
-var released = []int{1, 2, 3}
+var released = []int{1, 2, 3, 4}
 
 // wantVersions checks that schema has each migration applied once.
 func wantVersions(t *testing.T, p *pgxpool.Pool, schema string) {
@@ -129,5 +129,42 @@ DELETE FROM schema_migrations WHERE version = 3`
 	}
 	if expired, live := found(t, upgraded, short.ID), found(t, upgraded, long.ID); expired || !live {
 		t.Errorf("after the sweep: got (expired %t, live %t) found, want (false, true)", expired, live)
+	}
+}
+
+// TestMigrateFromVersion3 takes a schema back to its shape at version 3,
+// writes an event as that version did, then opens it: migration 4 adds
+// the actor, which the old event lacks and a new one keeps.
+func TestMigrateFromVersion3(t *testing.T) {
+	p := testPool(t)
+	s := newStore(t, p, pgstore.Config{})
+	schema := pgx.Identifier{s.Schema()}.Sanitize()
+	back := "SET LOCAL search_path = " + schema + `;
+ALTER TABLE audit_events DROP COLUMN actor;
+INSERT INTO audit_events (time, type, user_id, session_id, ip, user_agent, reason, event_id)
+VALUES (now(), 'session.revoked', 'alice', 's1', '192.0.2.1', 'agent/1', 'logout', 'old');
+DELETE FROM schema_migrations WHERE version = 4`
+	if err := pgx.BeginFunc(t.Context(), p, func(tx pgx.Tx) error {
+		_, err := tx.Exec(t.Context(), back)
+		return err
+	}); err != nil {
+		t.Fatalf("taking the schema back to version 3: %v", err)
+	}
+
+	upgraded := newStore(t, p, pgstore.Config{Schema: s.Schema()})
+	wantVersions(t, p, s.Schema())
+	later := sessiond.Event{ID: "new", Time: time.Now(), Type: sessiond.EventRevoked, UserID: "alice", Actor: "operator:root"}
+	if err := upgraded.AppendEvent(t.Context(), later); err != nil {
+		t.Fatalf("AppendEvent: got error %v, want nil", err)
+	}
+	got, err := upgraded.QueryEvents(t.Context(), sessiond.EventQuery{UserID: "alice"})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("QueryEvents: got (%d events, %v), want 2", len(got), err)
+	}
+	if got[0].ID != "new" || got[0].Actor != "operator:root" {
+		t.Errorf("the new event: got %s with actor %q, want new with operator:root", got[0].ID, got[0].Actor)
+	}
+	if got[1].ID != "old" || got[1].Actor != "" || got[1].Reason != "logout" {
+		t.Errorf("the old event: got %s with actor %q, reason %q, want old with no actor, logout", got[1].ID, got[1].Actor, got[1].Reason)
 	}
 }

@@ -159,10 +159,10 @@ WHERE id IN (
 // Audit events. queryEventsSQL is completed by QueryEvents with the
 // conditions it needs.
 const (
-	appendEventSQL = `INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	appendEventSQL = `INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id, actor)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
-	queryEventsSQL = `SELECT event_id, time, type, user_id, session_id, ip, user_agent, reason FROM {events}`
+	queryEventsSQL = `SELECT event_id, time, type, user_id, session_id, ip, user_agent, reason, actor FROM {events}`
 )
 
 // Migrations.

@@ -24,7 +24,7 @@ func (s *Store) AppendEvent(ctx context.Context, e sessiond.Event) error {
 	add := s.c.B().Xadd().Key(k).Maxlen().Almost().Threshold(strconv.FormatInt(s.cfg.AuditMaxEvents, 10)).Id("*").FieldValue().
 		FieldValue("id", e.ID).FieldValue("t", eventTime(e.Time)).FieldValue("type", string(e.Type)).
 		FieldValue("user", e.UserID).FieldValue("session", e.SessionID).FieldValue("ip", e.IP).
-		FieldValue("ua", e.UserAgent).FieldValue("reason", e.Reason).Build()
+		FieldValue("ua", e.UserAgent).FieldValue("reason", e.Reason).FieldValue("actor", e.Actor).Build()
 	cut := s.cfg.Now().Add(-s.cfg.AuditRetention).UnixMilli()
 	trim := s.c.B().Xtrim().Key(k).Minid().Almost().Threshold(strconv.FormatInt(cut, 10)).Build()
 	return wrap("append event", firstErr(s.c.DoMulti(ctx, add, trim)))
@@ -77,11 +77,13 @@ func appendMatches(out []sessiond.Event, entries []rueidis.XRangeEntry, q sessio
 	return out
 }
 
-// event is the event a stream entry holds.
+// event is the event a stream entry holds. An entry appended before
+// events had an actor has no "actor" field, and the event no actor.
 func event(f map[string]string) sessiond.Event {
 	return sessiond.Event{
 		ID: f["id"], Time: parseEventTime(f["t"]), Type: sessiond.EventType(f["type"]),
 		UserID: f["user"], SessionID: f["session"], IP: f["ip"], UserAgent: f["ua"], Reason: f["reason"],
+		Actor: f["actor"],
 	}
 }
 

@@ -110,3 +110,25 @@ func TestAuditTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditWithoutActor reads an entry appended before events had an
+// actor: its fields as they were, and no actor.
+func TestAuditWithoutActor(t *testing.T) {
+	s, prefix := auditStore(t, redisstore.Config{})
+	c := local(t)
+	add := c.B().Xadd().Key(prefix+"audit").Id("*").FieldValue().FieldValue("id", "e1").FieldValue("t", "1").
+		FieldValue("type", "session.revoked").FieldValue("user", "alice").FieldValue("session", "s1").
+		FieldValue("ip", "192.0.2.1").FieldValue("ua", "agent/1").FieldValue("reason", "logout").Build()
+	if err := c.Do(t.Context(), add).Error(); err != nil {
+		t.Fatalf("XADD: got error %v, want nil", err)
+	}
+	got, err := s.QueryEvents(t.Context(), sessiond.EventQuery{})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("QueryEvents: got (%d events, %v), want 1", len(got), err)
+	}
+	want := sessiond.Event{ID: "e1", Time: time.Unix(0, 1).UTC(), Type: sessiond.EventRevoked, UserID: "alice",
+		SessionID: "s1", IP: "192.0.2.1", UserAgent: "agent/1", Reason: "logout"}
+	if got[0] != want {
+		t.Errorf("QueryEvents: got %+v, want %+v", got[0], want)
+	}
+}

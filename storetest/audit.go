@@ -30,6 +30,7 @@ func event(base time.Time, i int, typ sessiond.EventType, user, session string) 
 	return sessiond.Event{
 		ID: rand.Text(), Time: base.Add(time.Duration(i) * time.Second), Type: typ,
 		UserID: user, SessionID: session, IP: "192.0.2.7", UserAgent: "agent/1", Reason: "why",
+		Actor: "operator:root",
 	}
 }
 
@@ -64,7 +65,8 @@ func testAuditRoundTrip(t *testing.T, h Harness) {
 	}
 	g := got[0]
 	if g.ID != want.ID || !g.Time.Equal(want.Time) || g.Type != want.Type || g.UserID != want.UserID ||
-		g.SessionID != want.SessionID || g.IP != want.IP || g.UserAgent != want.UserAgent || g.Reason != want.Reason {
+		g.SessionID != want.SessionID || g.IP != want.IP || g.UserAgent != want.UserAgent || g.Reason != want.Reason ||
+		g.Actor != want.Actor {
 		t.Errorf("QueryEvents: got %+v, want %+v", g, want)
 	}
 }

@@ -11,19 +11,7 @@ import (
 const auditLimit = 200
 
 // eventTypes are the types the audit page filters by.
-var eventTypes = []sessiond.EventType{
-	sessiond.EventCreated,
-	sessiond.EventRotated,
-	sessiond.EventReauthenticated,
-	sessiond.EventRevoked,
-	sessiond.EventExpired,
-	sessiond.EventTokenReused,
-	sessiond.EventAnomaly,
-	sessiond.EventEvicted,
-	sessiond.EventThrottled,
-	sessiond.EventLoginSucceeded,
-	sessiond.EventLoginFailed,
-}
+var eventTypes = sessiond.EventTypes()
 
 // auditView is what the audit page shows.
 type auditView struct {

@@ -98,3 +98,49 @@ func TestAuditPage_HiddenWithoutStore(t *testing.T) {
 		t.Errorf("got %d, want 404", resp.StatusCode)
 	}
 }
+
+// An operator's actions are audit events naming the operator as their
+// actor, and the audit page shows who acted (R32, R52).
+func TestAuditPage_OperatorIsTheActor_R32_R52(t *testing.T) {
+	users := &fakeUsers{users: []*User{{ID: "u-42", Name: "alice"}, {ID: "u-7", Name: "bob"}}}
+	e := newEnv(t, func(c *Config) { c.Users = users })
+	one := e.login("u-42", "203.0.113.5", firefoxWindows)
+	e.login("u-42", "203.0.113.6", safariIPhone)
+	own := e.login("u-7", "192.0.2.1", firefoxWindows)
+	own.Revoke(context.Background(), sessiond.ReasonLogout) // bob's own logout
+	b := e.operator()
+	b.post("/admin/sessions/revoke", url.Values{"session_id": {one.ID()}})
+	b.post("/admin/users/disable", url.Values{"user_id": {"u-42"}})
+	b.post("/admin/users/enable", url.Values{"user_id": {"u-42"}})
+	b.post("/admin/users/revoke", url.Values{"user_id": {"u-7"}})
+	b.post("/admin/sessions/revoke-all", url.Values{"confirm": {"all"}})
+	want := []struct {
+		typ          sessiond.EventType
+		user, reason string
+	}{
+		{sessiond.EventRevoked, "", sessiond.ReasonAll},
+		{sessiond.EventUserEnabled, "u-42", ""},
+		{sessiond.EventRevoked, "u-42", sessiond.ReasonUser},
+		{sessiond.EventUserDisabled, "u-42", ""},
+		{sessiond.EventRevoked, "u-42", sessiond.ReasonRevoked},
+	}
+	got := e.events(sessiond.EventQuery{Limit: len(want) + 1})
+	for i, w := range want {
+		if g := got[i]; g.Type != w.typ || g.UserID != w.user || g.Reason != w.reason || g.Actor != "operator:root" {
+			t.Errorf("event %d: got %s %q %q by %q, want %s %q %q by operator:root", i, g.Type, g.UserID, g.Reason, g.Actor, w.typ, w.user, w.reason)
+		}
+	}
+	if g := got[len(want)]; g.Type != sessiond.EventLoginSucceeded || g.Actor != "" {
+		t.Errorf("the operator's login: got %s by %q, want login.succeeded by no one", g.Type, g.Actor)
+	}
+	if logout := e.events(sessiond.EventQuery{SessionID: own.ID(), Type: sessiond.EventRevoked}); len(logout) != 1 || logout[0].Actor != "" {
+		t.Errorf("bob's own logout: got %+v, want one event by no one", logout)
+	}
+	_, body := b.get("/admin/audit?type=user.disabled")
+	if !strings.Contains(body, `<th>By</th>`) || !strings.Contains(body, `<a href="/admin/audit?user_id=operator%3aroot" class="mono" title="Acted for the user">operator:root</a>`) {
+		t.Errorf("the audit page does not show who acted:\n%s", body)
+	}
+	if !strings.Contains(body, `<span class="ev ev-user-disabled">user.disabled</span>`) {
+		t.Error("the audit page does not show user.disabled")
+	}
+}

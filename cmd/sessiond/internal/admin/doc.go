@@ -16,7 +16,10 @@
 // throttle, accounts counted as "operator:<name>"), answers "Wrong
 // username or password." whether the user is unknown or the password
 // wrong, and writes login.succeeded and login.failed events with the user
-// id "operator:<name>" to the application's audit trail.
+// id "operator:<name>" to the application's audit trail. What an operator
+// does (ending one session, a user's or every session, disabling or
+// enabling a user) is audited with "operator:<name>" as the event's
+// actor; disabling and enabling write user.disabled and user.enabled.
 //
 // Operator sessions run on a sessiond.Manager of their own, on a private
 // memory store: they never show in an application user's list, never

@@ -68,7 +68,10 @@ func (u *UI) current(r *http.Request) (operator, bool) {
 }
 
 // operator lets through requests of a signed-in operator and sends the
-// others to the login page, with the page they asked for in "next".
+// others to the login page, with the page they asked for in "next". The
+// request's context names the operator as the actor of what it does
+// (sessiond.WithActor), so that the audit events of their actions say
+// who acted: "operator:<name>", the user id of their own sessions.
 func (u *UI) operator(next func(http.ResponseWriter, *http.Request, operator)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op, ok := u.current(r)
@@ -80,7 +83,7 @@ func (u *UI) operator(next func(http.ResponseWriter, *http.Request, operator)) h
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return
 		}
-		next(w, r, op)
+		next(w, r.WithContext(sessiond.WithActor(r.Context(), userPrefix+op.name)), op)
 	})
 }
 

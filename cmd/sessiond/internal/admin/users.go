@@ -7,7 +7,7 @@ import (
 )
 
 // disableUser refuses a user's logins and ends all of their sessions at
-// once (field user_id).
+// once (field user_id), audited as user.disabled and session.revoked.
 func (u *UI) disableUser(w http.ResponseWriter, r *http.Request, op operator) {
 	user, ok := u.postedUser(w, r, op)
 	if !ok {
@@ -17,6 +17,7 @@ func (u *UI) disableUser(w http.ResponseWriter, r *http.Request, op operator) {
 		u.fail(w, r, err)
 		return
 	}
+	u.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventUserDisabled, UserID: user.ID})
 	n, err := u.cfg.Manager.RevokeUser(r.Context(), user.ID, sessiond.ReasonUser)
 	if err != nil {
 		u.fail(w, r, err)
@@ -27,7 +28,8 @@ func (u *UI) disableUser(w http.ResponseWriter, r *http.Request, op operator) {
 		"Disabled "+user.Name+" and ended "+plural(n, "session")+". New logins are refused until re-enabled.")
 }
 
-// enableUser lets a disabled user log in again (field user_id).
+// enableUser lets a disabled user log in again (field user_id), audited
+// as user.enabled.
 func (u *UI) enableUser(w http.ResponseWriter, r *http.Request, op operator) {
 	user, ok := u.postedUser(w, r, op)
 	if !ok {
@@ -37,6 +39,7 @@ func (u *UI) enableUser(w http.ResponseWriter, r *http.Request, op operator) {
 		u.fail(w, r, err)
 		return
 	}
+	u.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventUserEnabled, UserID: user.ID})
 	u.cfg.Log.Info("admin: enabled a user", "operator", op.name, "user_id", user.ID)
 	u.redirect(w, r, op, userPage(user.ID), flashOK, "Enabled "+user.Name+": they can log in again.")
 }
