@@ -108,6 +108,11 @@ func (u *UI) denied(w http.ResponseWriter, r *http.Request) {
 	u.errorPage(w, r, http.StatusForbidden, "This form has expired or was sent from another site. Go back, reload the page and try again.")
 }
 
+// notFound answers a path the UI does not serve, without repeating it.
+func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {
+	u.errorPage(w, r, http.StatusNotFound, "There is no page at this address.")
+}
+
 // badRequest answers a request with bad input, without repeating it.
 func (u *UI) badRequest(w http.ResponseWriter, r *http.Request) {
 	u.errorPage(w, r, http.StatusBadRequest, "That request is not valid.")

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/notfound"
 	"github.com/sessiond/sessiond/csrf"
 	"github.com/sessiond/sessiond/memstore"
 	"github.com/sessiond/sessiond/secheaders"
@@ -112,7 +113,7 @@ func (u *UI) routes() http.Handler {
 		mux.Handle("POST /admin/users/disable", u.operator(u.disableUser))
 		mux.Handle("POST /admin/users/enable", u.operator(u.enableUser))
 	}
-	return mux
+	return notfound.Wrap(mux, http.HandlerFunc(u.notFound))
 }
 
 // noStore marks every response "Cache-Control: no-store": every page is
