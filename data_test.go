@@ -1,9 +1,11 @@
 package sessiond_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -152,5 +154,55 @@ func TestData_DataJSON(t *testing.T) {
 	loaded.Delete("a")
 	if got, _ := loaded.DataJSON(); string(got) != `{"b":2}` {
 		t.Errorf("DataJSON with a pending delete = %s, want {\"b\":2}", got)
+	}
+}
+
+// A login with data writes the session once, data sealed inside, at
+// version 1 as a login without; a data change then grows it by one.
+func TestLoginToken_DataStartsAtVersion1(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	s, tok, err := e.m.LoginToken(t.Context(), sessiond.LoginInfo{
+		UserID: "alice", Data: map[string]any{"theme": "dark", "visits": 3},
+	})
+	if err != nil {
+		t.Fatalf("LoginToken: %v", err)
+	}
+	if s.Version() != 1 {
+		t.Errorf("version after a login with data: got %d, want 1", s.Version())
+	}
+	loaded, _, err := e.m.Load(t.Context(), tok, sessiond.Client{})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if theme, _ := sessiond.Get[string](loaded, "theme"); theme != "dark" || loaded.Version() != 1 {
+		t.Errorf("loaded: got theme %q at version %d, want dark at 1", theme, loaded.Version())
+	}
+	rec, _, err := e.store.Get(t.Context(), s.ID())
+	if err != nil || len(rec.Data) == 0 || bytes.Contains(rec.Data, []byte("dark")) {
+		t.Errorf("stored data: got %q (%v), want it sealed", rec.Data, err)
+	}
+	loaded.Set("theme", "light")
+	if err := loaded.Commit(t.Context()); err != nil || loaded.Version() != 2 {
+		t.Errorf("after a data change: got version %d (%v), want 2", loaded.Version(), err)
+	}
+}
+
+// A bad key in a login's data fails the login before anything is
+// written: no session, no session.created event.
+func TestLoginToken_BadDataKeyWritesNothing(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	for _, data := range []map[string]any{{"": 1}, {strings.Repeat("k", 257): 1}, {"ok": 1, "f": func() {}}} {
+		if _, _, err := e.m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Data: data}); err == nil {
+			t.Errorf("LoginToken with data %v: got no error", data)
+		}
+	}
+	if _, _, err := e.m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Data: map[string]any{"": 1}}); !errors.Is(err, sessiond.ErrBadKey) {
+		t.Errorf("LoginToken with an empty key: got %v, want ErrBadKey", err)
+	}
+	if list, err := e.m.List(t.Context(), "alice"); err != nil || len(list) != 0 {
+		t.Errorf("sessions after refused logins: got %d (%v), want 0", len(list), err)
+	}
+	if _, ok := e.audit.last(sessiond.EventCreated); ok {
+		t.Errorf("a refused login was audited as session.created")
 	}
 }

@@ -3,6 +3,7 @@ package sessiond
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -52,6 +53,13 @@ type LoginInfo struct {
 	// most Config.PendingTimeout; the login is finished by a Login of the
 	// same user without Pending, which replaces it.
 	Pending bool
+	// Data is the session's first data, written with the session itself,
+	// so that a session starts at version 1 with data as without. Each
+	// value is stored under its key as [Session.Set] stores it, encoded as
+	// JSON; a key must be 1 to 256 bytes ([ErrBadKey]). A bad key or a
+	// value that does not encode fails the login before anything is
+	// written.
+	Data map[string]any
 }
 
 // ErrNoMiddleware is returned by [Manager.Login] outside
@@ -88,6 +96,10 @@ func (m *Manager) LoginToken(ctx context.Context, info LoginInfo) (*Session, str
 	if !validUserID(info.UserID) {
 		return nil, "", ErrBadUserID
 	}
+	values, err := encodeValues(info.Data)
+	if err != nil {
+		return nil, "", err
+	}
 	rs := requestFrom(ctx)
 	if err := rs.canWrite(); err != nil {
 		return nil, "", err
@@ -100,7 +112,7 @@ func (m *Manager) LoginToken(ctx context.Context, info LoginInfo) (*Session, str
 			info.Client = rs.client
 		}
 	}
-	s, tok, err := m.create(ctx, info)
+	s, tok, err := m.create(ctx, info, values)
 	if err != nil {
 		return nil, "", err
 	}
@@ -113,9 +125,13 @@ func (m *Manager) LoginToken(ctx context.Context, info LoginInfo) (*Session, str
 	return s, tok, nil
 }
 
-// create stores a fresh session for info.
-func (m *Manager) create(ctx context.Context, info LoginInfo) (*Session, string, error) {
+// create stores a fresh session for info, with values as its data.
+func (m *Manager) create(ctx context.Context, info LoginInfo, values map[string]json.RawMessage) (*Session, string, error) {
 	id, err := newID(m.cfg.Rand)
+	if err != nil {
+		return nil, "", err
+	}
+	data, err := m.sealData(id, values)
 	if err != nil {
 		return nil, "", err
 	}
@@ -143,6 +159,7 @@ func (m *Manager) create(ctx context.Context, info LoginInfo) (*Session, string,
 		UserAgent:         clip(info.Client.UserAgent, maxUserAgent),
 		Persistent:        info.Persistent && !info.Pending,
 		Pending:           info.Pending,
+		Data:              data,
 		Version:           1,
 	}
 	if err := m.store.Create(ctx, rec); err != nil {

@@ -145,7 +145,9 @@ func (r *Record) state() State {
 // maxKeyLen bounds the length of a data key.
 const maxKeyLen = 256
 
-// ErrBadKey is returned by [Session.Set] for an empty or over-long key.
+// ErrBadKey is returned by [Session.Set], and by [Manager.Login] and
+// [Manager.LoginToken] for a key of [LoginInfo.Data], for an empty or
+// over-long key.
 var ErrBadKey = errors.New("sessiond: data key must be 1 to 256 bytes")
 
 // Get returns the value stored under key, decoded into a T. It reports false
@@ -188,15 +190,40 @@ func (s *Session) lookupLocked(key string) (json.RawMessage, bool, error) {
 // request's response begins (or by [Session.Commit]), merged key by key with
 // concurrent changes to other keys.
 func (s *Session) Set(key string, v any) error {
-	if key == "" || len(key) > maxKeyLen {
-		return ErrBadKey
-	}
-	raw, err := json.Marshal(v)
+	raw, err := encodeValue(key, v)
 	if err != nil {
-		return fmt.Errorf("sessiond: encoding %q: %w", key, err)
+		return err
 	}
 	s.change(key, raw)
 	return nil
+}
+
+// encodeValue checks key and encodes v, the value to store under it.
+func encodeValue(key string, v any) (json.RawMessage, error) {
+	if key == "" || len(key) > maxKeyLen {
+		return nil, ErrBadKey
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("sessiond: encoding %q: %w", key, err)
+	}
+	return raw, nil
+}
+
+// encodeValues encodes every value of data as Set would; no data is nil.
+func encodeValues(data map[string]any) (map[string]json.RawMessage, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	values := make(map[string]json.RawMessage, len(data))
+	for k, v := range data {
+		raw, err := encodeValue(k, v)
+		if err != nil {
+			return nil, err
+		}
+		values[k] = raw
+	}
+	return values, nil
 }
 
 // Delete removes the value under key.

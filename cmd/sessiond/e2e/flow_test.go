@@ -71,6 +71,9 @@ func TestFlow_SessionLifecycle_R5_R23_R28(t *testing.T) {
 		}
 
 		v := dig(a.body, "session", "version").(float64)
+		if v != 1 {
+			t.Errorf("version of a session created with data: got %v, want 1", v)
+		}
 		a = s.call(t, "POST", "/v1/sessions/data", map[string]any{"token": tok, "set": map[string]any{"cart": []int{1, 2}}, "delete": []string{"theme"}, "version": v})
 		want(t, "data", a, http.StatusOK)
 		if got := dig(a.body, "session", "version"); got != v+1 {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/sessiond/sessiond"
@@ -78,9 +79,14 @@ func (a *api) audit(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	typ := sessiond.EventType(q.Get("type"))
+	if typ != "" && !slices.Contains(sessiond.EventTypes(), typ) {
+		writeError(w, http.StatusBadRequest, "bad_request", "type is not an audit event type (see EventType in GET /v1/openapi.json)")
+		return
+	}
 	events, err := a.Audit.QueryEvents(r.Context(), sessiond.EventQuery{
 		UserID: q.Get("user_id"), SessionID: q.Get("session_id"),
-		Type: sessiond.EventType(q.Get("type")), Limit: limit,
+		Type: typ, Limit: limit,
 	})
 	if err != nil {
 		writeSessionError(w, err)

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"net/netip"
 
 	"github.com/sessiond/sessiond"
 )
@@ -11,7 +12,6 @@ import (
 const (
 	maxMethods   = 8
 	maxMethodLen = 32
-	maxIPLen     = 64
 )
 
 // tokenBody is the body of the calls that act on a token. Token is a
@@ -35,7 +35,7 @@ func (a *api) load(w http.ResponseWriter, r *http.Request, b tokenBody, strict b
 	if b.Token == nil {
 		return nil, "", writeError(w, http.StatusBadRequest, "bad_request", "token is required")
 	}
-	if len(b.IP) > maxIPLen {
+	if !validIP(b.IP) {
 		return nil, "", writeError(w, http.StatusBadRequest, "bad_request", badIP)
 	}
 	s, tok, err := a.Manager.Load(r.Context(), *b.Token, b.client())
@@ -67,6 +67,14 @@ const badMethods = "auth_methods must hold at most 8 names of 1 to 32 bytes"
 
 // badIP is the detail of an ip member that is not an IP address.
 const badIP = "ip is not an IP address"
+
+// validIP reports whether ip, the end user's address as the application
+// saw it, is an IPv4 or IPv6 address without a zone, or empty (not
+// given): it is what the anomaly policy compares and operators read.
+func validIP(ip string) bool {
+	addr, err := netip.ParseAddr(ip)
+	return ip == "" || err == nil && addr.Zone() == ""
+}
 
 // validMethods checks auth_methods.
 func validMethods(methods []string) bool {

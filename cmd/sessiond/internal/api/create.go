@@ -30,29 +30,25 @@ func (a *api) create(w http.ResponseWriter, r *http.Request) {
 	case !validMethods(b.AuthMethods):
 		writeError(w, http.StatusBadRequest, "bad_request", badMethods)
 		return
-	case len(b.IP) > maxIPLen:
+	case !validIP(b.IP):
 		writeError(w, http.StatusBadRequest, "bad_request", badIP)
 		return
 	}
+	data := make(map[string]any, len(b.Data))
+	for k, v := range b.Data {
+		data[k] = v
+	}
+	// The data is written with the session, which so starts at version 1
+	// as one created without data.
 	s, tok, err := a.Manager.LoginToken(r.Context(), sessiond.LoginInfo{
 		UserID:  *b.UserID,
 		Methods: b.AuthMethods,
 		Client:  sessiond.Client{IP: b.IP, UserAgent: b.UserAgent},
+		Data:    data,
 	})
 	if err != nil {
 		writeSessionError(w, err)
 		return
-	}
-	if len(b.Data) > 0 {
-		if err := setData(s, b.Data, nil); err != nil {
-			s.Revoke(r.Context(), sessiond.ReasonRevoked)
-			writeSessionError(w, err)
-			return
-		}
-		if err := s.Commit(r.Context()); err != nil {
-			writeSessionError(w, err)
-			return
-		}
 	}
 	reply(w, http.StatusCreated, s, tok)
 }
