@@ -13,7 +13,8 @@
 //
 // The names are bad_request (400, malformed JSON, a missing, mistyped,
 // unknown or repeated member, a member name in another case than
-// documented, invalid UTF-8), invalid_session (401, for every token that
+// documented, invalid UTF-8, an ip that is not an IP address, an unknown
+// audit event type, a value out of bounds), invalid_session (401, for every token that
 // is not a live one: unknown, expired, revoked), reauth_required (401, the
 // session must re-authenticate), not_found (404, a path under /v1/ that
 // is no call), method_not_allowed (405, a method the path does not take,
