@@ -14,12 +14,14 @@
 // The names are bad_request (400, malformed JSON, a missing, mistyped,
 // unknown or repeated member, a member name in another case than
 // documented, invalid UTF-8, an ip that is not an IP address, an unknown
-// audit event type, a value out of bounds), invalid_session (401, for every token that
-// is not a live one: unknown, expired, revoked), reauth_required (401, the
-// session must re-authenticate), not_found (404, a path under /v1/ that
-// is no call), method_not_allowed (405, a method the path does not take,
-// with the path's methods in Allow), conflict (409, a stale version),
+// audit event type, a value out of bounds), invalid_session (401, for
+// every token that is not a live one: unknown, expired, revoked),
+// reauth_required (401, the session must re-authenticate),
+// not_found (404, a path under /v1/ that is no call),
+// method_not_allowed (405, a method the path does not take, with the
+// path's methods in Allow), conflict (409, a stale version),
 // payload_too_large (413, over 1 MiB), unsupported_media_type (415, not
-// application/json), too_many_requests (429), unavailable (503, the store
-// cannot answer: sessiond fails closed).
+// application/json), too_many_requests (429), not_implemented (501, the
+// store keeps no audit log), unavailable (503, the store cannot answer:
+// sessiond fails closed).
 package api
