@@ -16,17 +16,25 @@ import (
 // so that the answer does not tell whether the user exists (R50).
 const failedLogin = "Wrong username or password."
 
+// shortPassword and longPassword answer a new password the site does not
+// take: under minPassword bytes, or too long to hash.
+const (
+	shortPassword = "That password is too short. Please use at least 12 characters: a few words together are easy to remember."
+	longPassword  = "That password is too long. Please use a shorter one."
+)
+
 // refusedName is the one answer to a sign-up whose username is taken or
 // malformed: it does not say "taken" (see the package doc).
 const refusedName = "That username cannot be used. Please choose another: 3 to 32 letters, digits, dots, dashes or underscores."
 
-// home sends a visitor to their account or to the login page.
+// home says what the demo shows and what to try.
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
-	target := "/login"
-	if sessiond.FromContext(r.Context()) != nil {
-		target = "/account"
-	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	s.render(w, r, http.StatusOK, "home", view{Title: "Sessions you can see"})
+}
+
+// notFound answers a path the site does not serve.
+func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusNotFound, "notfound", view{Title: "Page not found"})
 }
 
 func (s *Site) signupForm(w http.ResponseWriter, r *http.Request) {
@@ -37,32 +45,38 @@ func (s *Site) signupForm(w http.ResponseWriter, r *http.Request) {
 // client address, each counted before its password is hashed.
 func (s *Site) signup(w http.ResponseWriter, r *http.Request) {
 	name, pw := r.PostFormValue("username"), r.PostFormValue("password")
+	again := view{Title: "Sign up", Username: name} // the form again, as typed but for the password
 	if len(pw) < minPassword {
-		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: ErrWeakPassword.Error()})
+		again.Error = shortPassword
+		s.render(w, r, http.StatusBadRequest, "signup", again)
 		return
 	}
 	if wait, ok := s.signups.Take(s.cfg.Manager.Client(r).IP); !ok {
-		s.tooMany(w, r, wait, "signup", view{Title: "Sign up"})
+		s.tooMany(w, r, wait, "signup", again)
 		return
 	}
 	hash, err := s.cfg.Passwords.Hash(pw)
 	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: "That password is too long."})
+		again.Error = longPassword
+		s.render(w, r, http.StatusBadRequest, "signup", again)
 		return
 	}
 	user, err := s.cfg.Users.Add(name, hash)
 	if errors.Is(err, ErrBadUsername) || errors.Is(err, ErrUserExists) {
-		s.render(w, r, http.StatusBadRequest, "signup", view{Title: "Sign up", Error: refusedName})
+		again.Error = refusedName
+		s.render(w, r, http.StatusBadRequest, "signup", again)
 		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}}); err != nil {
+	sess, err := s.cfg.Manager.Login(r.Context(), sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.loggedIn(r, sess, "pwd")
 	http.Redirect(w, r, "/account?done=signup", http.StatusSeeOther)
 }
 
@@ -79,10 +93,12 @@ func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
 // with two-step login gets a pending session and the second step.
 func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	name, pw := normalize(r.PostFormValue("username")), r.PostFormValue("password")
+	// The form again, as typed but for the password.
+	again := view{Title: "Log in", Username: r.PostFormValue("username"), Remember: r.PostFormValue("remember") == "1", Next: safeNext(r.PostFormValue("next"))}
 	client := s.cfg.Manager.Client(r)
 	attempt, wait, err := s.throttle.Begin(name, client.IP, r)
 	if err != nil {
-		s.tooMany(w, r, wait, "login", view{Title: "Log in"})
+		s.tooMany(w, r, wait, "login", again)
 		return
 	}
 	defer attempt.Release()
@@ -90,7 +106,8 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	if !ok || user.Disabled {
 		attempt.Fail()
 		s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: user.ID, IP: client.IP, UserAgent: client.UserAgent, Reason: "password"})
-		s.render(w, r, http.StatusUnauthorized, "login", view{Title: "Log in", Error: failedLogin})
+		again.Error = failedLogin
+		s.render(w, r, http.StatusUnauthorized, "login", again)
 		return
 	}
 	if !user.MFA() {
@@ -99,21 +116,29 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		// Until then the deferred Release gives the attempt back.
 		attempt.Succeed(w)
 	}
-	info := sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}, Persistent: r.PostFormValue("remember") == "1", Pending: user.MFA()}
+	info := sessiond.LoginInfo{UserID: user.ID, Methods: []string{"pwd"}, Persistent: again.Remember, Pending: user.MFA()}
 	sess, err := s.cfg.Manager.Login(r.Context(), info)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	next := safeNext(r.PostFormValue("next"))
+	next := again.Next
 	if user.MFA() {
 		sess.Set(rememberKey, info.Persistent)
 		sess.Set(nextKey, next)
 		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
 		return
 	}
-	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginSucceeded, UserID: user.ID, SessionID: sess.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: "pwd"})
+	s.loggedIn(r, sess, "pwd")
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// loggedIn audits a finished login: login.succeeded, with the methods
+// proven, for the session that grants access, once per login (see the
+// package doc).
+func (s *Site) loggedIn(r *http.Request, sess *sessiond.Session, methods string) {
+	client := s.cfg.Manager.Client(r)
+	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginSucceeded, UserID: sess.UserID(), SessionID: sess.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: methods})
 }
 
 // tooMany answers an attempt the throttle refused (a login, a second
@@ -170,8 +195,7 @@ func (s *Site) me(w http.ResponseWriter, r *http.Request) {
 // the login page like any other invalid token.
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, sessiond.ErrInvalidToken) {
-		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		s.toLogin(w, r, "")
 		return
 	}
 	status := http.StatusServiceUnavailable

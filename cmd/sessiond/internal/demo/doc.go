@@ -22,4 +22,40 @@
 // same password hash as an accepted sign-up. Everywhere else (login,
 // re-authentication, their 429s) the answer is the same whether a user
 // exists or not.
+//
+// # A login in the audit log
+//
+// Each login tells one story in the audit log, under the user's internal
+// id. The login form's CSRF pre-session is a signed cookie and nothing
+// more: showing the form, however often, writes no event and stores no
+// session, and no session exists before a password is right. Then:
+//
+//   - a sign-up or a password login: session.created, then login.succeeded
+//     (reason "pwd") for that session;
+//   - a wrong password: login.failed (reason "password"), with the user's
+//     id when there is such a user, and no session;
+//   - a two-step login, pending then completed: session.created for the
+//     pending session when the password is right (it grants nothing);
+//     login.failed (reason "totp") for each wrong code; with the right
+//     code, session.revoked for the pending session (reason "login": its
+//     login is finished) followed by session.created and login.succeeded
+//     (reason "pwd+totp") for the session that grants access. Five wrong
+//     codes end the pending session instead (session.revoked, reason
+//     "logout"), and one left alone expires (session.expired).
+//
+// login.succeeded is written once per login, always for the session that
+// grants access: it is what counts logins.
+//
+// # Signed out on this device
+//
+// A browser whose session cookie no longer names a live session (revoked
+// from another device or by an operator, timed out, or of a disabled
+// user) is told so on the login page: "You were signed out on this
+// device". The middleware expires such a cookie in its answer, so the
+// site notices it on that one request: the page it renders says so, and a
+// redirect to the login page carries done=ended, a fixed notice like
+// every ?done= message. The notice is the same whatever ended the
+// session, as any answer to an invalid token is (R49), and it only
+// concerns the browser's own cookie: it tells nobody anything about an
+// account, and the login's next page is checked as always.
 package demo

@@ -70,7 +70,7 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginSucceeded, UserID: user.ID, SessionID: full.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: "pwd+totp"})
+	s.loggedIn(r, full, "pwd+totp")
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 
@@ -85,5 +85,5 @@ func (s *Site) wrongCode(w http.ResponseWriter, r *http.Request, sess *sessiond.
 		return
 	}
 	sess.Set(triesKey, tries+1)
-	s.render(w, r, http.StatusUnauthorized, "login_mfa", view{Title: "Two-step login", Error: "That code is not right. Try the newest one."})
+	s.render(w, r, http.StatusUnauthorized, "login_mfa", view{Title: "Two-step login", Error: "That code is not right. Please try the newest one."})
 }

@@ -75,12 +75,15 @@ func TestMFA_PendingLoginGrantsNothing_R26(t *testing.T) {
 		t.Fatalf("the password step set no cookie")
 	}
 	pendingToken := b.session()
-	for _, path := range []string{"/account", "/account/sessions", "/account/password", "/account/mfa", "/account/mfa/qr.png", "/"} {
+	for _, path := range []string{"/account", "/account/sessions", "/account/password", "/account/mfa", "/account/mfa/qr.png"} {
 		r := b.get(path)
 		loc := r.location()
 		if r.StatusCode != http.StatusSeeOther || !(strings.HasPrefix(loc, "/login") || strings.HasPrefix(loc, "/login/mfa")) {
 			t.Errorf("GET %s with a pending login: got %d to %q, want 303 to /login or /login/mfa", path, r.StatusCode, loc)
 		}
+	}
+	if home := b.get("/"); strings.Contains(home.body, "alice") || strings.Contains(home.body, `action="/logout"`) {
+		t.Errorf("the start page with a pending login shows the account")
 	}
 	if code, body := b.me(); code != http.StatusUnauthorized {
 		t.Errorf("/api/me with a pending login: got %d %s, want 401", code, body)

@@ -32,10 +32,11 @@ type pages map[string]*template.Template
 
 // funcs are the helpers templates use.
 var funcs = template.FuncMap{
-	"when":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
-	"ago":     ago,
-	"methods": methodNames,
-	"span":    span,
+	"when":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	"ago":      ago,
+	"methods":  methodNames,
+	"span":     span,
+	"setupKey": setupKey,
 }
 
 // methodWords name the login methods for people.
@@ -85,10 +86,16 @@ type view struct {
 	Session       *sessiond.Session
 	CSRF          template.HTML
 	Notice, Error string
-	IdleTimeout   time.Duration
-	Sessions      []deviceRow
-	Next, Reason  string
-	OTPAuthURI    string
+	// IdleTimeout and ReauthMaxAge are the site's, for the words of a page.
+	IdleTimeout, ReauthMaxAge time.Duration
+	Sessions                  []deviceRow
+	Next, Reason              string
+	OTPAuthURI                string
+	// A form shown again keeps what was typed in it, but for passwords:
+	// the username, the "remember" box, and KeepOthers when the "sign out
+	// of all other sessions" box, checked at first, was unchecked.
+	Username             string
+	Remember, KeepOthers bool
 }
 
 // render writes page with v, filling in the user, the session and a CSRF
@@ -102,10 +109,14 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, page s
 			v.User = &u
 		}
 	}
-	v.Page, v.IdleTimeout = page, s.cfg.IdleTimeout
+	v.Page, v.IdleTimeout, v.ReauthMaxAge = page, s.cfg.IdleTimeout, s.cfg.ReauthMaxAge
 	v.CSRF = s.csrf.TemplateField(w, r)
 	if v.Notice == "" {
-		v.Notice = notices[r.URL.Query().Get("done")]
+		done := r.URL.Query().Get("done")
+		if r.Method == http.MethodGet && signedOut(r) {
+			done = signedOutNotice
+		}
+		v.Notice = notices[done]
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -113,17 +124,23 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, page s
 	s.pages[page].ExecuteTemplate(w, "layout", v)
 }
 
+// signedOutNotice is the notice of a browser that was signed out on this
+// device (see signedOut): shown on the page it loads with its dead cookie,
+// or asked for by the redirect that answered it.
+const signedOutNotice = "ended"
+
 // notices are the messages a redirect can ask for with ?done=: fixed
 // texts, so that no request can put its own words on a page.
 var notices = map[string]string{
-	"signup":   "Welcome! Your account is ready.",
-	"login":    "You are signed in.",
-	"logout":   "You are signed out.",
-	"password": "Your password was changed.",
-	"mfa":      "Two-step login is on.",
-	"revoked":  "That session was signed out.",
-	"others":   "All your other sessions were signed out.",
-	"reauth":   "Thanks, you can go on.",
+	signedOutNotice: "You were signed out on this device. Please log in again.",
+	"signup":        "Welcome! Your account is ready.",
+	"login":         "You are signed in.",
+	"logout":        "You are signed out.",
+	"password":      "Your password was changed.",
+	"mfa":           "Two-step login is on.",
+	"revoked":       "That session was signed out.",
+	"others":        "All your other sessions were signed out.",
+	"reauth":        "Thanks, you can go on.",
 }
 
 // ago says how long ago t was, roughly.

@@ -18,11 +18,12 @@ func reauthSession(r *http.Request) *sessiond.Session {
 	return sess
 }
 
-// reauthForm asks for the password again.
+// reauthForm asks for the password again, and for a code of a user with
+// two-step login.
 func (s *Site) reauthForm(w http.ResponseWriter, r *http.Request) {
 	sess := reauthSession(r)
 	if sess == nil {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		s.toLogin(w, r, "")
 		return
 	}
 	v := view{Title: "Confirm it's you", Session: sess, Next: safeNext(r.URL.Query().Get("next"))}
@@ -37,7 +38,7 @@ func (s *Site) reauthForm(w http.ResponseWriter, r *http.Request) {
 func (s *Site) reauth(w http.ResponseWriter, r *http.Request) {
 	sess := reauthSession(r)
 	if sess == nil {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		s.toLogin(w, r, "")
 		return
 	}
 	user, ok := s.cfg.Users.ByID(sess.UserID())
@@ -52,7 +53,11 @@ func (s *Site) reauth(w http.ResponseWriter, r *http.Request) {
 	methods, good := s.proveAgain(r, user, ok)
 	if !good {
 		attempt.Fail()
-		s.render(w, r, http.StatusUnauthorized, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: "That was not right."})
+		msg := "That password is not right."
+		if user.MFA() {
+			msg = "That password or code is not right."
+		}
+		s.render(w, r, http.StatusUnauthorized, "reauth", view{Title: "Confirm it's you", Session: sess, Next: next, Error: msg})
 		return
 	}
 	attempt.Succeed(w)

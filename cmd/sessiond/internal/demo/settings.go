@@ -22,18 +22,22 @@ func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request) {
 func (s *Site) changePassword(w http.ResponseWriter, r *http.Request) {
 	sess := sessiond.FromContext(r.Context())
 	user, _ := s.cfg.Users.ByID(sess.UserID())
+	again := view{Title: "Change your password", KeepOthers: r.PostFormValue("revoke_others") == ""}
 	if ok, err := pwhash.Check(user.PasswordHash, r.PostFormValue("current_password")); !ok || err != nil {
-		s.render(w, r, http.StatusUnauthorized, "password", view{Title: "Change your password", Error: "Your current password is not right."})
+		again.Error = "Your current password is not right."
+		s.render(w, r, http.StatusUnauthorized, "password", again)
 		return
 	}
 	newPW := r.PostFormValue("new_password")
 	if len(newPW) < minPassword {
-		s.render(w, r, http.StatusBadRequest, "password", view{Title: "Change your password", Error: ErrWeakPassword.Error()})
+		again.Error = shortPassword
+		s.render(w, r, http.StatusBadRequest, "password", again)
 		return
 	}
 	hash, err := s.cfg.Passwords.Hash(newPW)
 	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "password", view{Title: "Change your password", Error: "That password is too long."})
+		again.Error = longPassword
+		s.render(w, r, http.StatusBadRequest, "password", again)
 		return
 	}
 	if err := s.cfg.Users.Update(user.ID, func(u *User) { u.PasswordHash = hash }); err != nil {
@@ -112,7 +116,8 @@ func (s *Site) enrolMFA(w http.ResponseWriter, r *http.Request) {
 	}
 	step, ok := checkTOTP(key.Secret(), r.PostFormValue("code"), 0, s.cfg.Now())
 	if !ok {
-		s.render(w, r, http.StatusBadRequest, "mfa", view{Title: "Two-step login", OTPAuthURI: uri, Error: "That code is not right. Try the newest one."})
+		again := view{Title: "Two-step login", OTPAuthURI: uri, KeepOthers: r.PostFormValue("revoke_others") == "", Error: "That code is not right. Please try the newest one."}
+		s.render(w, r, http.StatusBadRequest, "mfa", again)
 		return
 	}
 	if err := s.cfg.Users.Update(user.ID, func(u *User) { u.TOTPSecret, u.TOTPLastStep = key.Secret(), step }); err != nil {

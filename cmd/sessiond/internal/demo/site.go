@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/notfound"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"github.com/sessiond/sessiond/csrf"
 	"github.com/sessiond/sessiond/throttle"
@@ -77,7 +78,7 @@ func sessionID(r *http.Request) string {
 	return ""
 }
 
-// routes lists every page.
+// routes lists every page; any other path gets the site's 404 page.
 func (s *Site) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
@@ -92,8 +93,8 @@ func (s *Site) routes() http.Handler {
 	mux.HandleFunc("GET /api/me", s.me)
 	mux.HandleFunc("GET /reauth", s.reauthForm)
 	mux.HandleFunc("POST /reauth", s.reauth)
-	mux.Handle("GET /account", s.signedIn(s.account))
-	mux.Handle("GET /account/sessions", s.signedIn(s.sessions))
+	mux.Handle("GET /account", s.signedIn("/account", s.account))
+	mux.Handle("GET /account/sessions", s.signedIn("/account/sessions", s.sessions))
 	mux.Handle("POST /account/sessions/revoke", s.fresh("/account/sessions", s.revokeSession))
 	mux.Handle("POST /account/sessions/revoke-others", s.fresh("/account/sessions", s.revokeOthers))
 	mux.Handle("GET /account/password", s.fresh("/account/password", s.passwordForm))
@@ -101,13 +102,13 @@ func (s *Site) routes() http.Handler {
 	mux.Handle("GET /account/mfa", s.fresh("/account/mfa", s.mfaForm))
 	mux.Handle("GET /account/mfa/qr.png", s.fresh("/account/mfa", s.mfaQR))
 	mux.Handle("POST /account/mfa", s.fresh("/account/mfa", s.enrolMFA))
-	return mux
+	return notfound.Wrap(mux, http.HandlerFunc(s.notFound))
 }
 
 // signedIn lets through requests with an active session of an enabled
-// user and sends the others where they can get one.
-func (s *Site) signedIn(h http.HandlerFunc) http.Handler {
-	return sessiond.Guard{}.Handler(s.enabled(h))
+// user and sends the others where they can get one, to come back to page.
+func (s *Site) signedIn(page string, h http.HandlerFunc) http.Handler {
+	return s.guard(sessiond.Guard{}, page, h)
 }
 
 // enabled ends the session of a user who was disabled or deleted while it
@@ -117,7 +118,7 @@ func (s *Site) enabled(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if user, ok := s.cfg.Users.ByID(sessiond.FromContext(r.Context()).UserID()); !ok || user.Disabled {
 			s.cfg.Manager.Logout(r.Context())
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			s.toLogin(w, r, "")
 			return
 		}
 		h(w, r)
@@ -125,19 +126,59 @@ func (s *Site) enabled(h http.HandlerFunc) http.HandlerFunc {
 }
 
 // fresh demands a login no older than ReauthMaxAge (R39, R40); a browser
-// that must re-authenticate comes back to page.
+// that must re-authenticate or sign in comes back to page.
 func (s *Site) fresh(page string, h http.HandlerFunc) http.Handler {
-	g := sessiond.Guard{MaxAge: s.cfg.ReauthMaxAge}
+	return s.guard(sessiond.Guard{MaxAge: s.cfg.ReauthMaxAge}, page, h)
+}
+
+// guard lets through the requests of an enabled user that pass g and
+// sends the others to the page that fixes what is missing: the login, its
+// second step or the re-authentication. A login or re-authentication
+// comes back to page; a request with a token its session has replaced
+// (another request's rotation) does not.
+func (s *Site) guard(g sessiond.Guard, page string, h http.HandlerFunc) http.Handler {
 	g.Deny = func(w http.ResponseWriter, r *http.Request, err error) {
-		target := "/login"
+		w.Header().Set("Cache-Control", "no-store")
 		switch {
 		case errors.Is(err, sessiond.ErrReauthRequired):
-			target = "/reauth?next=" + url.QueryEscape(page)
+			http.Redirect(w, r, "/reauth?next="+url.QueryEscape(page), http.StatusSeeOther)
 		case errors.Is(err, sessiond.ErrPending):
-			target = "/login/mfa"
+			http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+		case errors.Is(err, sessiond.ErrNoSession):
+			s.toLogin(w, r, page)
+		default: // a token that is no longer the session's (ErrStaleToken)
+			s.toLogin(w, r, "")
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, target, http.StatusSeeOther)
 	}
 	return g.Handler(s.enabled(h))
+}
+
+// toLogin sends a browser without a session to the login page, to come
+// back to next ("" for the account page). A browser that was signed out
+// on this device gets the login page's notice that says so.
+func (s *Site) toLogin(w http.ResponseWriter, r *http.Request, next string) {
+	q := url.Values{}
+	if next != "" {
+		q.Set("next", next)
+	}
+	if signedOut(r) {
+		q.Set("done", signedOutNotice)
+	}
+	target := "/login"
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// signedOut reports whether r came with a session cookie but has no
+// session: the browser was signed out on this device, by a logout or a
+// revocation elsewhere, a timeout or a disabled account (the middleware
+// has expired its cookie in the answer). The reasons look the same (R49),
+// and the browser learns only about its own cookie: nothing about any
+// account. The site runs on the Manager's default cookie name.
+func signedOut(r *http.Request) bool {
+	_, err := r.Cookie(sessiond.DefaultCookieName)
+	return err == nil && sessiond.FromContextAny(r.Context()) == nil
 }

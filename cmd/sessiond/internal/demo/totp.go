@@ -2,6 +2,7 @@ package demo
 
 import (
 	"crypto/subtle"
+	"strings"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -38,4 +39,19 @@ func newTOTPKey(user string) (string, error) {
 		return "", err
 	}
 	return key.URL(), nil
+}
+
+// setupKey is the secret of the otpauth:// URI uri in groups of four, to
+// type into an authenticator app by hand; "" when uri holds none.
+func setupKey(uri string) string {
+	key, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		return ""
+	}
+	secret := key.Secret()
+	groups := make([]string, 0, len(secret)/4+1)
+	for len(secret) > 4 {
+		groups, secret = append(groups, secret[:4]), secret[4:]
+	}
+	return strings.Join(append(groups, secret), " ")
 }

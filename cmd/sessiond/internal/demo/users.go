@@ -18,10 +18,9 @@ import (
 
 // Errors of the user directory.
 var (
-	ErrUserExists   = errors.New("that username is taken")
-	ErrBadUsername  = errors.New("a username is 3 to 32 letters, digits, dots, dashes or underscores")
-	ErrWeakPassword = errors.New("a password needs at least 12 characters")
-	ErrNoUser       = errors.New("no such user")
+	ErrUserExists  = errors.New("that username is taken")
+	ErrBadUsername = errors.New("a username is 3 to 32 letters, digits, dots, dashes or underscores")
+	ErrNoUser      = errors.New("no such user")
 )
 
 // minPassword is the shortest password accepted (NIST SP 800-63B asks for
