@@ -170,6 +170,9 @@ func TestBrowser_Flow_R13(t *testing.T) {
 	if got := b.open("/account"); !strings.HasPrefix(got, "/login") {
 		t.Errorf("the revoked phone: the account page sent it to %q, want the login", got)
 	}
+	if got := b.text(".notice"); got != "You were signed out on this device. Please log in again." {
+		t.Errorf("the revoked phone: the login page's notice is %q", got)
+	}
 	if c := b.cookies()["__Host-session"]; c != nil {
 		t.Errorf("the revoked phone still keeps a session cookie")
 	}
