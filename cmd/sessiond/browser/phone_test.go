@@ -36,8 +36,8 @@ const overflowScript = `(() => {
 // page and leaves the tab at that width.
 func (tb *tab) fitsPhones(name string) {
 	tb.t.Helper()
-	for _, w := range append(phoneWidths, shotWidth) {
-		tb.do("phone viewport", chromedp.EmulateViewport(w, 780, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	for _, w := range phoneWidths {
+		tb.phone(w)
 		// A phone zooms out to show a page wider than the screen, and lays
 		// out one without a viewport meta tag for a desktop: either way
 		// innerWidth grows past the screen's width.
@@ -47,7 +47,14 @@ func (tb *tab) fitsPhones(name string) {
 			tb.t.Errorf("%s at %d px: %s: %s, wider than the screen", name, w, tb.path(), what)
 		}
 	}
+	tb.phone(shotWidth)
 	tb.screenshot("phone-" + name + ".png")
+}
+
+// phone makes the tab a phone's, width CSS pixels wide, held upright.
+func (tb *tab) phone(width int64) {
+	tb.t.Helper()
+	tb.do("phone viewport", chromedp.EmulateViewport(width, 780, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
 }
 
 // TestBrowser_FitsPhones opens every page of the demo at the widths of
@@ -57,7 +64,7 @@ func TestBrowser_FitsPhones(t *testing.T) {
 	clock := &shiftedClock{}
 	srv := startServer(t, clock)
 	a := &tab{t: t, name: "phone", ctx: startChromium(t), base: srv.base}
-	a.do("phone viewport", chromedp.EmulateViewport(shotWidth, 780, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	a.phone(shotWidth)
 
 	a.open("/")
 	a.fitsPhones("home")
