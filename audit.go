@@ -208,6 +208,23 @@ type AuditStore interface {
 	QueryEvents(ctx context.Context, q EventQuery) ([]Event, error)
 }
 
+// EventPager is implemented by audit stores that can go on where a query
+// left off, so that a long audit log is read a page at a time, each page
+// costing about what the first does.
+type EventPager interface {
+	// QueryEventPage returns the events q selects that come after the
+	// place cursor names, newest first as QueryEvents orders them, at
+	// most q.Max() of them, and the cursor of the next page, which may
+	// turn out empty: "" when there is no more. An empty cursor starts
+	// at the newest event;
+	// any other must be one the store returned, with the same q (a
+	// cursor it did not make is [ErrBadCursor]). A store that bounds the
+	// work of one call may return a page shorter than q.Max() with a
+	// cursor that goes on further back. A store that wraps another and
+	// cannot page because the other cannot answers [errors.ErrUnsupported].
+	QueryEventPage(ctx context.Context, q EventQuery, cursor string) (events []Event, next string, err error)
+}
+
 // StoreAuditor is an [Auditor] that keeps every event in an [AuditStore]
 // and passes it on to Next.
 type StoreAuditor struct {

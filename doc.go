@@ -78,7 +78,9 @@
 // devices"), [Manager.RevokeID], [Manager.RevokeUser] (with exceptions) and
 // [Manager.RevokeEverything] delete sessions from the store: the next
 // request through any Manager on the same store is refused. [Manager.List]
-// reads a user's sessions from the store's per-user index.
+// reads a user's sessions from the store's per-user index; [Manager.ListAll]
+// reads every user's, the newest logins first, a page at a time, from a
+// store that is a [SessionLister] (every store of this module's family is).
 //
 // # Login states and re-authentication
 //
@@ -148,7 +150,10 @@
 //     sweeper removes, so that they are audited as expired.
 //   - [AuditStore] keeps audit events and answers an [EventQuery]
 //     ([EventQuery.Match], [EventQuery.Max]) for the service's audit API;
-//     [StoreAuditor] writes to it.
+//     [StoreAuditor] writes to it. [EventPager] reads the answer a page
+//     at a time.
+//   - [SessionLister] lists the sessions of every user a page at a time
+//     ([ListPosition]), for [Manager.ListAll] and the operators' list.
 //
 // Package storetest holds the conformance suite every store runs, and the
 // benchmarks they share.

@@ -3,7 +3,12 @@ package sessiond
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // Revoke ends the session on the server at once, with no grace for any of
@@ -156,4 +161,82 @@ func (m *Manager) Get(ctx context.Context, id string) (*Session, bool, error) {
 		return nil, false, nil
 	}
 	return m.newSession(rec, Client{}, Hash{}), true, nil
+}
+
+// ErrBadCursor is returned by [Manager.ListAll], and by
+// [EventPager.QueryEventPage], for a page cursor they did not make.
+var ErrBadCursor = errors.New("sessiond: malformed page cursor")
+
+// maxListPage bounds the page of [Manager.ListAll].
+const maxListPage = 1000
+
+// ListAll returns a page of the live sessions of every user, leaving out
+// half-finished logins: at most limit (1 to 1000) of them, the newest
+// logins first (by absolute deadline, see [SessionLister]), from the
+// position of cursor ("" for the first page), and the cursor of the next
+// page, "" after the last. It reads the store a page at a time, never
+// every session. The store must be a [SessionLister]; with another, the
+// error wraps [errors.ErrUnsupported]. A cursor that ListAll did not make
+// is [ErrBadCursor].
+func (m *Manager) ListAll(ctx context.Context, cursor string, limit int) ([]*Session, string, error) {
+	l, ok := m.store.(SessionLister)
+	if !ok {
+		return nil, "", fmt.Errorf("sessiond: the store cannot list every session: %w", errors.ErrUnsupported)
+	}
+	after, err := parseListCursor(cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit = min(max(limit, 1), maxListPage)
+	now := m.now()
+	var out []*Session
+	for {
+		// One more than wanted, to know whether a next page has any.
+		want := limit - len(out) + 1
+		recs, err := l.ListAll(ctx, after, want)
+		if err != nil {
+			return nil, "", listErr(err)
+		}
+		for _, rec := range recs {
+			if len(out) == limit {
+				return out, listCursor(after), nil
+			}
+			after = rec.Position()
+			if now.Before(rec.ExpiresAt()) && !rec.Pending {
+				out = append(out, m.newSession(rec, Client{}, Hash{}))
+			}
+		}
+		if len(recs) < want {
+			return out, "", nil
+		}
+	}
+}
+
+// listErr wraps an error of SessionLister.ListAll: ErrUnsupported as it
+// is, any other as the store's failure.
+func listErr(err error) error {
+	if errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("sessiond: the store cannot list every session: %w", err)
+	}
+	return storeErr(err)
+}
+
+// listCursor is the cursor of the page after p: its absolute deadline in
+// Unix nanoseconds, a dot, and its id.
+func listCursor(p ListPosition) string {
+	return strconv.FormatInt(p.AbsoluteExpiresAt.UnixNano(), 10) + "." + p.ID
+}
+
+// parseListCursor reads what listCursor wrote; "" is the top. Session
+// ids are short: a cursor past 256 bytes is none of ListAll's.
+func parseListCursor(c string) (ListPosition, error) {
+	if c == "" {
+		return ListPosition{}, nil
+	}
+	ns, id, ok := strings.Cut(c, ".")
+	n, err := strconv.ParseInt(ns, 10, 64)
+	if !ok || err != nil || id == "" || len(c) > 256 {
+		return ListPosition{}, ErrBadCursor
+	}
+	return ListPosition{AbsoluteExpiresAt: time.Unix(0, n).UTC(), ID: id}, nil
 }

@@ -1,7 +1,12 @@
 package sessiond_test
 
 import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/sessiond/sessiond"
 )
@@ -82,4 +87,80 @@ func ids(ss []*sessiond.Session) []string {
 		out = append(out, s.ID())
 	}
 	return out
+}
+
+func TestListAll_NewestFirstInPages(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	var want []string // newest first
+	for _, user := range []string{"alice", "bob", "alice", "carol", "dave"} {
+		s, _ := e.login(t, user)
+		want = append([]string{s.ID()}, want...)
+		e.clock.Advance(time.Minute)
+	}
+	if _, _, err := e.m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "erin", Pending: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.store.Create(t.Context(), &sessiond.Record{ // expired, not swept yet
+		ID: "expired", UserID: "frank", TokenHash: sessiond.Hash{1},
+		IdleExpiresAt: e.clock.Now().Add(-time.Second), AbsoluteExpiresAt: e.clock.Now().Add(time.Hour),
+	})
+	var got []string
+	cursor, pages := "", 0
+	for {
+		page, next, err := e.m.ListAll(t.Context(), cursor, 2)
+		if err != nil {
+			t.Fatalf("ListAll(%q): %v", cursor, err)
+		}
+		if len(page) > 2 {
+			t.Fatalf("ListAll(%q): got %d sessions, want at most 2", cursor, len(page))
+		}
+		got, pages = append(got, ids(page)...), pages+1
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if !slices.Equal(got, want) || pages != 3 {
+		t.Errorf("ListAll: got %v in %d pages, want %v in 3", got, pages, want)
+	}
+}
+
+func TestListAll_BadCursor(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	for _, c := range []string{"x", "12", ".id", "12.", "1x.id", strings.Repeat("1", 300) + ".id"} {
+		if _, _, err := e.m.ListAll(t.Context(), c, 10); !errors.Is(err, sessiond.ErrBadCursor) {
+			t.Errorf("ListAll(%q): got %v, want ErrBadCursor", c, err)
+		}
+	}
+}
+
+// noLister is a store that cannot list every session.
+type noLister struct{ sessiond.Store }
+
+// unsupported is a store that wraps one that cannot list every session.
+type unsupported struct{ sessiond.Store }
+
+func (unsupported) ListAll(context.Context, sessiond.ListPosition, int) ([]*sessiond.Record, error) {
+	return nil, errors.ErrUnsupported
+}
+
+func TestListAll_Unsupported(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		store func(sessiond.Store) sessiond.Store
+	}{
+		{"not a lister", func(s sessiond.Store) sessiond.Store { return noLister{s} }},
+		{"a wrapper", func(s sessiond.Store) sessiond.Store { return unsupported{s} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, sessionConfig())
+			m, err := sessiond.New(tc.store(e.store), sessiond.Config{Now: e.clock.Now, Auditor: e.audit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := m.ListAll(t.Context(), "", 10); !errors.Is(err, errors.ErrUnsupported) {
+				t.Errorf("ListAll: got %v, want ErrUnsupported", err)
+			}
+		})
+	}
 }

@@ -155,6 +155,50 @@ type TokenToucher interface {
 	TouchToken(ctx context.Context, id string, h Hash, lastSeen, idleExpires time.Time) error
 }
 
+// SessionLister is implemented by stores that can list the sessions of
+// every user a page at a time, in one fixed order, without reading the
+// whole store for a page: [Manager.ListAll], the operators' list of live
+// sessions, needs it.
+type SessionLister interface {
+	// ListAll returns up to limit records that come after the position
+	// after, in the order of the list: by AbsoluteExpiresAt, latest first
+	// (for one Config.AbsoluteTimeout, the newest logins first), then by
+	// ID, greatest first as bytes compare. The zero position is the top,
+	// before every record. Records with an empty UserID are not listed.
+	// A page shorter than limit is the last. Like Get, ListAll may return
+	// a record that has expired and is still stored. A store that wraps
+	// another and cannot list because the other cannot answers
+	// [errors.ErrUnsupported].
+	ListAll(ctx context.Context, after ListPosition, limit int) ([]*Record, error)
+}
+
+// ListPosition is a place in the order of [SessionLister.ListAll]: the
+// records after it are those whose absolute deadline is earlier, and
+// those whose deadline is the same and whose ID is smaller. The zero
+// value is the top of the list.
+type ListPosition struct {
+	AbsoluteExpiresAt time.Time
+	ID                string
+}
+
+// Position returns the position of r in the order of
+// [SessionLister.ListAll]: the next page starts after it.
+func (r *Record) Position() ListPosition {
+	return ListPosition{AbsoluteExpiresAt: r.AbsoluteExpiresAt, ID: r.ID}
+}
+
+// Before reports whether r comes after p in the order of
+// [SessionLister.ListAll]: always, when p is the top.
+func (p ListPosition) Before(r *Record) bool {
+	if p == (ListPosition{}) {
+		return true
+	}
+	if c := r.AbsoluteExpiresAt.Compare(p.AbsoluteExpiresAt); c != 0 {
+		return c < 0
+	}
+	return r.ID < p.ID
+}
+
 // ExpiryWatcher is implemented by stores that remove expired records
 // themselves (a sweeper) and can say so. [New] registers the [Manager]'s
 // callback, which writes the session.expired audit event.

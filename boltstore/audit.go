@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/hex"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -59,16 +61,34 @@ func (s *Store) AppendEvent(_ context.Context, e sessiond.Event) error {
 // one index from its newest entry backwards, that of the session when q
 // names one, else that of the user, else that of the type (or the events
 // themselves when q selects all), and stops at the limit.
-func (s *Store) QueryEvents(_ context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
+func (s *Store) QueryEvents(ctx context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
+	events, _, err := s.QueryEventPage(ctx, q, "")
+	return events, err
+}
+
+// QueryEventPage is QueryEvents from the place of cursor on: it reads the
+// index from the entry before the last event of the page before, so that
+// a page costs what the first does. The cursor of a full page is the key
+// of its last event in hexadecimal.
+func (s *Store) QueryEventPage(_ context.Context, q sessiond.EventQuery, cursor string) ([]sessiond.Event, string, error) {
+	var before []byte
+	if cursor != "" {
+		k, err := hex.DecodeString(cursor)
+		if err != nil || len(k) != eventKeyLen {
+			return nil, "", fmt.Errorf("boltstore: query events: %w", sessiond.ErrBadCursor)
+		}
+		before = k
+	}
 	var out []sessiond.Event
+	var last []byte
 	err := s.read("query events", withAudit(func(a audit) (err error) {
-		out, err = a.query(q)
+		out, last, err = a.query(q, before)
 		return err
 	}))
-	if err != nil {
-		return nil, err
+	if err != nil || len(out) < q.Max() {
+		return out, "", err
 	}
-	return out, nil
+	return out, hex.EncodeToString(last), nil
 }
 
 // index is one index bucket of events and the value of its field.
@@ -140,9 +160,9 @@ func eventIndexKey(value string, k []byte) []byte {
 }
 
 // query returns the events q selects, newest first, from the most
-// selective index q allows.
-func (a audit) query(q sessiond.EventQuery) ([]sessiond.Event, error) {
-	var out []sessiond.Event
+// selective index q allows, starting before the event key before (nil:
+// at the newest), and the key of the last event of a full page.
+func (a audit) query(q sessiond.EventQuery, before []byte) (out []sessiond.Event, last []byte, err error) {
 	visit := func(k []byte) (bool, error) {
 		v := a.events.Get(k)
 		if v == nil {
@@ -155,33 +175,16 @@ func (a audit) query(q sessiond.EventQuery) ([]sessiond.Event, error) {
 		if q.Match(e) {
 			out = append(out, e)
 		}
-		return len(out) < q.Max(), nil
+		if len(out) < q.Max() {
+			return true, nil
+		}
+		last = bytes.Clone(k) // k is the transaction's
+		return false, nil
 	}
 	for _, ix := range a.indexes(sessiond.Event{SessionID: q.SessionID, UserID: q.UserID, Type: q.Type}) {
 		if ix.value != "" {
-			return out, newestWithPrefix(ix.b.Cursor(), prefixed(ix.value, 0), visit)
+			return out, last, backwards(ix.b.Cursor(), prefixed(ix.value, 0), before, visit)
 		}
 	}
-	return out, newestWithPrefix(a.events.Cursor(), nil, visit)
-}
-
-// newestWithPrefix calls visit with the event key of each entry of c's
-// bucket whose key starts with prefix, last to first, while visit returns
-// true. Each such key is prefix followed by an event key.
-func newestWithPrefix(c *bolt.Cursor, prefix []byte, visit func(k []byte) (bool, error)) error {
-	// Past every key with the prefix: the prefix, then more 0xff bytes
-	// than an event key has.
-	end := append(bytes.Clone(prefix), bytes.Repeat([]byte{0xff}, eventKeyLen+1)...)
-	k, _ := c.Seek(end)
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
-	}
-	for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
-		if more, err := visit(k[len(prefix):]); err != nil || !more {
-			return err
-		}
-	}
-	return nil
+	return out, last, backwards(a.events.Cursor(), nil, before, visit)
 }

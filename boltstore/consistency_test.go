@@ -30,6 +30,9 @@ func checkSessions(b sessions) error {
 			if b.users.Get(userKey(rec.UserID, id)) == nil {
 				return fmt.Errorf("record %s: no entry for user %q", id, rec.UserID)
 			}
+			if b.list.Get(listKey(rec)) == nil {
+				return fmt.Errorf("record %s: no list entry at %v", id, rec.AbsoluteExpiresAt)
+			}
 			users++
 		}
 		if b.expiry.Get(expiryKey(rec.ExpiresAt(), id)) == nil {
@@ -45,6 +48,7 @@ func checkSessions(b sessions) error {
 		"tokens": {b.tokens.Stats().KeyN, tokens},
 		"users":  {b.users.Stats().KeyN, users},
 		"expiry": {b.expiry.Stats().KeyN, expiry},
+		"list":   {b.list.Stats().KeyN, users},
 	})
 }
 

@@ -34,9 +34,10 @@
 //
 // # Reads
 //
-// Get, Find, ListUser and QueryEvents run in read-only transactions and
-// never take the writer lock: they see the last committed state, and go
-// on while a write transaction is open or syncing. (bbolt makes readers
+// Get, Find, ListUser, ListAll and QueryEvents run in read-only
+// transactions and never take the writer lock: they see the last
+// committed state, and go on while a write transaction is open or
+// syncing. (bbolt makes readers
 // wait only while it enlarges its memory map of a growing file.) Every
 // record and event they return is decoded afresh, the caller's own. The
 // context of a call is not consulted: reads and writes of the local file
@@ -51,18 +52,22 @@
 //	tokens             token hash, current or retired → id
 //	users              len(user id) as uvarint + user id + id → ∅
 //	expiry             ExpiresAt in µs (8 bytes) + id → ∅
+//	list               AbsoluteExpiresAt in µs (8 bytes) + id → ∅, users' records
 //	events             event time in ns (8 bytes) + sequence (8 bytes) → event
 //	events_by_user     len(user id) + user id + event key → ∅
 //	events_by_session  len(session id) + session id + event key → ∅
 //	events_by_type     len(type) + type + event key → ∅
-//	meta               layout version, count of events
+//	meta               layout version (2), count of events
 //
 // A record's header holds LastSeenAt, IdleExpiresAt and
 // AbsoluteExpiresAt, so that Touch patches the header without decoding
 // the record. Find is two lookups; ListUser reads one user's range of
 // users; the length before each id keeps one user's range from reaching
-// into another's (user "a" never lists user "a\x00b"). Every write keeps
-// the indexes in step with the records in the same transaction.
+// into another's (user "a" never lists user "a\x00b"). ListAll reads
+// list backwards from where the page before ended, and stops at its
+// limit. Every write keeps the indexes in step with the records in the
+// same transaction. [New] upgrades a file of layout 1, which had no list
+// index, by indexing its records, in one transaction.
 //
 // # Expiry
 //
@@ -83,8 +88,9 @@
 // to keep a Manager's audit trail in the same file. Events are keyed by
 // time, and indexed by user, session and type, so that
 // [Store.QueryEvents] reads one index backwards from the newest entry and
-// stops at the limit. Each sweep removes, oldest first, the events older
-// than [Config.AuditRetention] (90 days by default) and those beyond the
-// newest [Config.AuditMaxEvents] (one million by default); between
-// sweeps the count may run past that bound.
+// stops at the limit; [Store.QueryEventPage] goes on from where a page
+// ended. Each sweep removes, oldest first, the events older than
+// [Config.AuditRetention] (90 days by default) and those beyond the
+// newest [Config.AuditMaxEvents] (one million by default); between sweeps
+// the count may run past that bound.
 package boltstore

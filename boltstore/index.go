@@ -10,14 +10,14 @@ import (
 )
 
 // sessions is the record bucket and its indexes in one transaction. The
-// methods that write keep the four in step: every record has exactly one
+// methods that write keep the five in step: every record has exactly one
 // entry in bucketExpiry, one in bucketTokens per hash and, unless
-// anonymous, one in bucketUsers.
+// anonymous, one in bucketUsers and one in bucketList.
 type sessions struct {
-	records, tokens, users, expiry *bolt.Bucket
+	records, tokens, users, expiry, list *bolt.Bucket
 }
 
-// sessionsOf returns the named session buckets of tx, or all four when
+// sessionsOf returns the named session buckets of tx, or all five when
 // none is named. Opening a bucket costs a few allocations, so that reads
 // open only those they use; the others stay nil.
 func sessionsOf(tx *bolt.Tx, names ...[]byte) (sessions, error) {
@@ -37,6 +37,8 @@ func sessionsOf(tx *bolt.Tx, names ...[]byte) (sessions, error) {
 			s.tokens = b
 		case bytes.Equal(name, bucketUsers):
 			s.users = b
+		case bytes.Equal(name, bucketList):
+			s.list = b
 		default:
 			s.expiry = b
 		}
@@ -78,6 +80,9 @@ func (s sessions) put(rec *sessiond.Record, hs []sessiond.Hash, val []byte) erro
 		if err := s.users.Put(userKey(rec.UserID, id), empty); err != nil {
 			return err
 		}
+		if err := s.list.Put(listKey(rec), empty); err != nil {
+			return err
+		}
 	}
 	return s.expiry.Put(expiryKey(rec.ExpiresAt(), id), empty)
 }
@@ -92,6 +97,9 @@ func (s sessions) remove(rec *sessiond.Record) error {
 	}
 	if rec.UserID != "" {
 		if err := s.users.Delete(userKey(rec.UserID, id)); err != nil {
+			return err
+		}
+		if err := s.list.Delete(listKey(rec)); err != nil {
 			return err
 		}
 	}

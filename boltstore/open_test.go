@@ -14,7 +14,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/boltstore"
+	"github.com/sessiond/sessiond/storetest"
 )
 
 // TestNewErrors checks that New returns a clear error, and does not panic,
@@ -40,7 +42,7 @@ func TestNewErrors(t *testing.T) {
 		}, berrors.ErrInvalid, "invalid database"},
 		{"RandomBytes", func(t *testing.T) string { return writeFile(t, []byte(rand.Text()+rand.Text())) }, nil, "boltstore: open"},
 		{"Locked", lockedPath, berrors.ErrTimeout, "locked by another process"},
-		{"OtherLayout", otherLayout, nil, `database layout "2", want "1"`},
+		{"OtherLayout", otherLayout, nil, `database layout "99", want "2"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,7 +105,7 @@ func otherLayout(t *testing.T) string {
 		if err != nil {
 			return err
 		}
-		return b.Put([]byte("layout"), []byte("2"))
+		return b.Put([]byte("layout"), []byte("99"))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -136,5 +138,45 @@ func TestNewFileMode(t *testing.T) {
 				t.Errorf("file mode: got %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestNewUpgradesLayout1 takes a file back to layout 1, which had no list
+// index, then opens it: the records of users are listed, the anonymous
+// one is not, and the indexes are in step.
+func TestNewUpgradesLayout1(t *testing.T) {
+	path := dbPath(t)
+	first, err := boltstore.New(boltstore.Config{Path: path})
+	if err != nil {
+		t.Fatalf("New: got error %v, want nil", err)
+	}
+	older, newer := storetest.NewRecord("alice"), storetest.NewRecord("bob")
+	newer.AbsoluteExpiresAt = older.AbsoluteExpiresAt.Add(time.Minute)
+	for _, rec := range []*sessiond.Record{older, newer, storetest.NewRecord("")} {
+		mustCreate(t, first, rec)
+	}
+	first.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("list")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("layout"), []byte("1"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatalf("taking the file back to layout 1: %v", err)
+	}
+
+	s := open(t, boltstore.Config{Path: path})
+	got, err := s.ListAll(t.Context(), sessiond.ListPosition{}, 10)
+	if err != nil || len(got) != 2 || got[0].ID != newer.ID || got[1].ID != older.ID {
+		t.Errorf("ListAll after the upgrade: got %d records, %v; want bob's, then alice's", len(got), err)
+	}
+	if err := boltstore.CheckIndexes(s); err != nil {
+		t.Errorf("indexes after the upgrade: %v", err)
 	}
 }

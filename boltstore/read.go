@@ -68,3 +68,32 @@ func (s *Store) ListUser(_ context.Context, userID string) ([]*sessiond.Record, 
 	}
 	return recs, nil
 }
+
+// ListAll returns up to limit records of users after the position after,
+// in the order of [sessiond.SessionLister]: it reads the list index
+// backwards from the entry before after (or from the last) and stops at
+// the limit.
+func (s *Store) ListAll(_ context.Context, after sessiond.ListPosition, limit int) ([]*sessiond.Record, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var before []byte
+	if after != (sessiond.ListPosition{}) {
+		before = expiryKey(after.AbsoluteExpiresAt, []byte(after.ID))
+	}
+	var recs []*sessiond.Record
+	err := s.read("list all", withSessions(func(b sessions) error {
+		recs = recs[:0]
+		return backwards(b.list.Cursor(), nil, before, func(k []byte) (bool, error) {
+			rec, err := b.get(k[8:])
+			if rec != nil {
+				recs = append(recs, rec)
+			}
+			return len(recs) < limit, err
+		})
+	}, bucketList, bucketRecords))
+	if err != nil {
+		return nil, err
+	}
+	return recs, nil
+}

@@ -23,5 +23,6 @@
 // non-empty slice (Retired, AuthMethods, Data), because the record a store
 // returns is the caller's own. Readers never wait for each other. Sweep
 // scans every record under the read lock and takes the write lock only to
-// remove the expired ones.
+// remove the expired ones. ListAll, with no index by deadline to read,
+// scans every record under the read lock too, for each page.
 package memstore

@@ -12,6 +12,7 @@ import (
 var (
 	_ sessiond.Store         = (*Store)(nil)
 	_ sessiond.ExpiryWatcher = (*Store)(nil)
+	_ sessiond.SessionLister = (*Store)(nil)
 )
 
 // Config configures a [Store]. The zero value is ready to use.
@@ -35,8 +36,9 @@ func (c Config) sweepInterval() time.Duration {
 	return c.SweepInterval
 }
 
-// Store is an in-memory [sessiond.Store] and [sessiond.ExpiryWatcher]. It is
-// safe for concurrent use. Make one with [New].
+// Store is an in-memory [sessiond.Store], [sessiond.ExpiryWatcher],
+// [sessiond.SessionLister] and [sessiond.AuditStore]. It is safe for
+// concurrent use. Make one with [New].
 type Store struct {
 	now func() time.Time
 

@@ -30,12 +30,14 @@
 //     deadline, expiry_bin, generated as expires_at rounded down to ten
 //     minutes, and token_hash, the current token's hash. Indexes:
 //     token_hash (unique) for Find, user_id (partial, without anonymous
-//     sessions) for ListUser, and expiry_bin for the janitor. No index
-//     covers a column that a touch moves, but for expiry_bin once in ten
-//     minutes, and pages are filled to 90% (fillfactor): so a touch is a
-//     heap-only (HOT) update, which adds no index entry and whose dead
-//     versions later reads prune off the page. An index on expires_at
-//     would give every touch a new entry in all four indexes, and the
+//     sessions) for ListUser, absolute_expires_at and id (partial too,
+//     the id compared as bytes) for ListAll, and expiry_bin for the
+//     janitor. No index covers a column that a touch moves, but for
+//     expiry_bin once in ten minutes, and pages are filled to 90%
+//     (fillfactor): so a touch is a heap-only (HOT) update, which adds no
+//     index entry and whose dead versions later reads prune off the page.
+//     An index on expires_at would give every touch a new entry in all
+//     five indexes, and the
 //     lookup behind every request would wade through the dead ones until
 //     a vacuum. The price is a table a ninth larger.
 //   - session_tokens: every token hash, current or retired, with the id
@@ -70,6 +72,10 @@
 // Migration 4 adds audit_events.actor, empty for the events kept before
 // it; with a constant default, no row is rewritten.
 //
+// Migration 5 builds the index of ListAll. Like migration 2's, the build
+// holds back session writes until it ends, about a second per million
+// sessions.
+//
 // # Round trips
 //
 // Each call is one statement and one round trip to the server once pgx
@@ -82,7 +88,8 @@
 //     sessions, for a retired token (or a row written before migration 2,
 //     whose token_hash is empty until its next Update); an unknown hash
 //     thus costs two round trips, which the Manager's throttling of
-//     invalid tokens bounds. Get and ListUser read sessions alone.
+//     invalid tokens bounds. Get, ListUser and ListAll read sessions
+//     alone; ListAll reads its index from where the page before ended.
 //   - Create inserts the session and its hashes in one statement.
 //   - Update is a compare-and-swap on the version with the token index
 //     brought in step (hashes no longer present deleted, new ones
@@ -98,7 +105,8 @@
 //     round trip, as fast for a million sessions as for one, so that
 //     revoking everything after a breach cannot outlast [Config.Timeout].
 //     It needs the TRUNCATE privilege, which the schema's owner has.
-//   - AppendEvent and QueryEvents are one statement each.
+//   - AppendEvent, QueryEvents and QueryEventPage are one statement
+//     each; a page reads its index from where the page before ended.
 //   - Sweep is one DELETE per batch of expired sessions, then one per batch
 //     of each audit retention rule: two round trips when there is nothing
 //     to remove, with the defaults.

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func appliedVersions(t *testing.T, p *pgxpool.Pool, schema string) []int {
 }
 
 // released are the versions of the package's migrations.
-var released = []int{1, 2, 3, 4}
+var released = []int{1, 2, 3, 4, 5}
 
 // wantVersions checks that schema has each migration applied once.
 func wantVersions(t *testing.T, p *pgxpool.Pool, schema string) {
@@ -91,6 +92,19 @@ func TestMigrateNewerSchema(t *testing.T) {
 	}
 }
 
+// takeBack runs sql in schema, as a migration would, to take the schema
+// back to an earlier version.
+func takeBack(t *testing.T, p *pgxpool.Pool, schema, version, sql string) {
+	t.Helper()
+	sql = "SET LOCAL search_path = " + pgx.Identifier{schema}.Sanitize() + ";\n" + sql
+	if err := pgx.BeginFunc(t.Context(), p, func(tx pgx.Tx) error {
+		_, err := tx.Exec(t.Context(), sql)
+		return err
+	}); err != nil {
+		t.Fatalf("taking the schema back to version %s: %v", version, err)
+	}
+}
+
 // TestMigrateFromVersion2 takes a schema with sessions in it back to its
 // shape at version 2, then opens it: migration 3 moves the janitor's index
 // to expiry_bin, and the sessions are still found, and swept when they
@@ -102,19 +116,11 @@ func TestMigrateFromVersion2(t *testing.T) {
 	now := c.Now().UTC().Truncate(time.Microsecond)
 	short, long := expiringIn(time.Minute, now), expiringIn(time.Hour, now)
 	mustCreate(t, s, short, long)
-	schema := pgx.Identifier{s.Schema()}.Sanitize()
-	back := "SET LOCAL search_path = " + schema + `;
-DROP INDEX sessions_expiry_bin;
+	takeBack(t, p, s.Schema(), "2", `DROP INDEX sessions_expiry_bin;
 ALTER TABLE sessions DROP COLUMN expiry_bin;
 ALTER TABLE sessions RESET (fillfactor);
 CREATE INDEX sessions_expires_at ON sessions (expires_at);
-DELETE FROM schema_migrations WHERE version = 3`
-	if err := pgx.BeginFunc(t.Context(), p, func(tx pgx.Tx) error {
-		_, err := tx.Exec(t.Context(), back)
-		return err
-	}); err != nil {
-		t.Fatalf("taking the schema back to version 2: %v", err)
-	}
+DELETE FROM schema_migrations WHERE version = 3`)
 
 	upgraded := newStore(t, p, pgstore.Config{Schema: s.Schema(), Now: c.Now, SweepInterval: -1})
 	wantVersions(t, p, s.Schema())
@@ -138,18 +144,10 @@ DELETE FROM schema_migrations WHERE version = 3`
 func TestMigrateFromVersion3(t *testing.T) {
 	p := testPool(t)
 	s := newStore(t, p, pgstore.Config{})
-	schema := pgx.Identifier{s.Schema()}.Sanitize()
-	back := "SET LOCAL search_path = " + schema + `;
-ALTER TABLE audit_events DROP COLUMN actor;
+	takeBack(t, p, s.Schema(), "3", `ALTER TABLE audit_events DROP COLUMN actor;
 INSERT INTO audit_events (time, type, user_id, session_id, ip, user_agent, reason, event_id)
 VALUES (now(), 'session.revoked', 'alice', 's1', '192.0.2.1', 'agent/1', 'logout', 'old');
-DELETE FROM schema_migrations WHERE version = 4`
-	if err := pgx.BeginFunc(t.Context(), p, func(tx pgx.Tx) error {
-		_, err := tx.Exec(t.Context(), back)
-		return err
-	}); err != nil {
-		t.Fatalf("taking the schema back to version 3: %v", err)
-	}
+DELETE FROM schema_migrations WHERE version = 4`)
 
 	upgraded := newStore(t, p, pgstore.Config{Schema: s.Schema()})
 	wantVersions(t, p, s.Schema())
@@ -166,5 +164,41 @@ DELETE FROM schema_migrations WHERE version = 4`
 	}
 	if got[1].ID != "old" || got[1].Actor != "" || got[1].Reason != "logout" {
 		t.Errorf("the old event: got %s with actor %q, reason %q, want old with no actor, logout", got[1].ID, got[1].Actor, got[1].Reason)
+	}
+}
+
+// TestMigrateFromVersion4 takes a schema with sessions in it back to its
+// shape at version 4, then opens it: migration 5 builds the index of
+// ListAll, which lists the sessions of users, the latest absolute
+// deadline first, and whose pages read it in order, with no sort.
+func TestMigrateFromVersion4(t *testing.T) {
+	p := testPool(t)
+	s := newStore(t, p, pgstore.Config{})
+	older, newer := storetest.NewRecord("alice"), storetest.NewRecord("bob")
+	newer.AbsoluteExpiresAt = older.AbsoluteExpiresAt.Add(time.Minute)
+	mustCreate(t, s, older, newer, storetest.NewRecord(""))
+	takeBack(t, p, s.Schema(), "4", `DROP INDEX sessions_list;
+DELETE FROM schema_migrations WHERE version = 5`)
+
+	upgraded := newStore(t, p, pgstore.Config{Schema: s.Schema()})
+	wantVersions(t, p, s.Schema())
+	got, err := upgraded.ListAll(t.Context(), sessiond.ListPosition{}, 10)
+	if err != nil || len(got) != 2 || got[0].ID != newer.ID || got[1].ID != older.ID {
+		t.Fatalf("ListAll after the migration: got %d records, %v; want bob's, then alice's", len(got), err)
+	}
+	var plan []string
+	err = pgx.BeginFunc(t.Context(), p, func(tx pgx.Tx) error {
+		// Forbidden a scan of the table and a sort, the planner must read
+		// the index, and can only if its columns, order, collation and
+		// predicate fit the statement.
+		if _, err := tx.Exec(t.Context(), "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off"); err != nil {
+			return err
+		}
+		rows, _ := tx.Query(t.Context(), "EXPLAIN (COSTS OFF) "+pgstore.ListAfterSQL(upgraded), newer.AbsoluteExpiresAt, newer.ID, 10)
+		plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if text := strings.Join(plan, "\n"); err != nil || !strings.Contains(text, "sessions_list") || strings.Contains(text, "Sort") {
+		t.Errorf("the plan of a page (%v) does not read sessions_list in order:\n%s", err, text)
 	}
 }

@@ -12,6 +12,7 @@ import (
 // connection's first use and caches it.
 type queries struct {
 	get, find, findRetired, listUser   string
+	listAll, listAfter                 string
 	create, update, touch              string
 	delete, deleteAll                  string
 	sweepSessions, sweepAge, sweepMax  string
@@ -34,6 +35,8 @@ func newQueries(schema string) queries {
 		find:              r.Replace(findSQL),
 		findRetired:       r.Replace(findRetiredSQL),
 		listUser:          r.Replace(listUserSQL),
+		listAll:           r.Replace(listAllSQL),
+		listAfter:         r.Replace(listAfterSQL),
 		create:            r.Replace(createSQL),
 		update:            r.Replace(updateSQL),
 		touch:             r.Replace(touchSQL),
@@ -71,6 +74,17 @@ WHERE t.hash = $1`
 	// planner may use the index for any $1.
 	listUserSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions}
 WHERE user_id = $1 AND user_id <> ''`
+
+	// listAllSQL and listAfterSQL read the index sessions_list, whose
+	// predicate, columns and collation they repeat: the first page, and
+	// the page after the session ($1, $2).
+	listAllSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions}
+WHERE user_id <> ''
+ORDER BY absolute_expires_at DESC, id COLLATE "C" DESC LIMIT $1`
+
+	listAfterSQL = `SELECT rec, last_seen_at, idle_expires_at FROM {sessions}
+WHERE user_id <> '' AND (absolute_expires_at, id COLLATE "C") < ($1, $2)
+ORDER BY absolute_expires_at DESC, id COLLATE "C" DESC LIMIT $3`
 )
 
 // Writes.
@@ -156,13 +170,13 @@ WHERE id IN (
 )`
 )
 
-// Audit events. queryEventsSQL is completed by QueryEvents with the
+// Audit events. queryEventsSQL is completed by QueryEventPage with the
 // conditions it needs.
 const (
 	appendEventSQL = `INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id, actor)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
-	queryEventsSQL = `SELECT event_id, time, type, user_id, session_id, ip, user_agent, reason, actor FROM {events}`
+	queryEventsSQL = `SELECT event_id, time, type, user_id, session_id, ip, user_agent, reason, actor, id FROM {events}`
 )
 
 // Migrations.

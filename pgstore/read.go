@@ -53,6 +53,28 @@ func (s *Store) ListUser(ctx context.Context, userID string) ([]*sessiond.Record
 	return recs, nil
 }
 
+// ListAll returns up to limit records of users after the position after,
+// in the order of [sessiond.SessionLister], in one round trip that reads
+// the index sessions_list from that position.
+func (s *Store) ListAll(ctx context.Context, after sessiond.ListPosition, limit int) ([]*sessiond.Record, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var rows pgx.Rows
+	if after == (sessiond.ListPosition{}) {
+		rows, _ = s.pool.Query(ctx, s.q.listAll, limit) // the error is rows.Err's
+	} else {
+		rows, _ = s.pool.Query(ctx, s.q.listAfter, after.AbsoluteExpiresAt, storable(after.ID), limit)
+	}
+	recs, err := pgx.CollectRows(rows, scanRecord)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: list all: %w", err)
+	}
+	return recs, nil
+}
+
 // readOne runs a query for at most one record.
 func (s *Store) readOne(ctx context.Context, op, sql string, arg any) (*sessiond.Record, bool, error) {
 	var row recordRow

@@ -15,6 +15,8 @@ var (
 	_ sessiond.Store         = (*Store)(nil)
 	_ sessiond.ExpiryWatcher = (*Store)(nil)
 	_ sessiond.AuditStore    = (*Store)(nil)
+	_ sessiond.EventPager    = (*Store)(nil)
+	_ sessiond.SessionLister = (*Store)(nil)
 )
 
 // Store is a [sessiond.Store], [sessiond.ExpiryWatcher] and

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -36,22 +37,52 @@ func (s *Store) AppendEvent(ctx context.Context, e sessiond.Event) error {
 // read Config.AuditScanLimit entries: the cost grows with how far back the
 // matches lie, and matches older than the scan limit are not found.
 func (s *Store) QueryEvents(ctx context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
+	events, _, err := s.QueryEventPage(ctx, q, "")
+	return events, err
+}
+
+// QueryEventPage is QueryEvents from the place of cursor on, the id of
+// the last stream entry read for the page before. A page that stops at
+// Config.AuditScanLimit entries has a cursor too, short as it may be, so
+// that a reader can go on looking further back.
+func (s *Store) QueryEventPage(ctx context.Context, q sessiond.EventQuery, cursor string) ([]sessiond.Event, string, error) {
+	end := "+"
+	if cursor != "" {
+		if !isStreamID(cursor) {
+			return nil, "", wrap("query events", sessiond.ErrBadCursor)
+		}
+		end = "(" + cursor
+	}
 	var out []sessiond.Event
-	end, scanned := "+", 0
-	for len(out) < q.Max() && scanned < s.cfg.AuditScanLimit {
+	for scanned := 0; scanned < s.cfg.AuditScanLimit; {
 		n := min(auditBatch, s.cfg.AuditScanLimit-scanned)
 		entries, err := s.readEvents(ctx, end, n)
 		if err != nil {
-			return nil, wrap("query events", err)
+			return nil, "", wrap("query events", err)
 		}
-		out = appendMatches(out, entries, q)
+		for _, x := range entries {
+			if e := event(x.FieldValues); q.Match(e) {
+				if out = append(out, e); len(out) == q.Max() {
+					return out, x.ID, nil
+				}
+			}
+		}
 		if len(entries) < n {
-			break
+			return out, "", nil
 		}
 		scanned += len(entries)
 		end = "(" + entries[len(entries)-1].ID
 	}
-	return out, nil
+	return out, end[1:], nil
+}
+
+// isStreamID reports whether s is a stream entry id: two decimal numbers
+// joined by a dash.
+func isStreamID(s string) bool {
+	ms, seq, ok := strings.Cut(s, "-")
+	_, err1 := strconv.ParseUint(ms, 10, 64)
+	_, err2 := strconv.ParseUint(seq, 10, 64)
+	return ok && err1 == nil && err2 == nil
 }
 
 // readEvents reads up to n stream entries from end backwards, within
@@ -61,20 +92,6 @@ func (s *Store) readEvents(ctx context.Context, end string, n int) ([]rueidis.XR
 	defer cancel()
 	cmd := s.c.B().Xrevrange().Key(s.k.audit()).End(end).Start("-").Count(int64(n)).Build()
 	return s.c.Do(ctx, cmd).AsXRange()
-}
-
-// appendMatches appends to out the events among entries that q selects,
-// up to q.Max() in all.
-func appendMatches(out []sessiond.Event, entries []rueidis.XRangeEntry, q sessiond.EventQuery) []sessiond.Event {
-	for _, x := range entries {
-		if len(out) == q.Max() {
-			break
-		}
-		if e := event(x.FieldValues); q.Match(e) {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // event is the event a stream entry holds. An entry appended before

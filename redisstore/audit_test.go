@@ -71,7 +71,8 @@ func TestAuditRetention(t *testing.T) {
 }
 
 // TestAuditScanLimit checks that QueryEvents stops after AuditScanLimit
-// entries: an old match beyond it is not found, and is within a larger one.
+// entries: an old match beyond it is not found, but is by following the
+// cursors of QueryEventPage, and within a larger limit.
 func TestAuditScanLimit(t *testing.T) {
 	s, prefix := auditStore(t, redisstore.Config{AuditScanLimit: 50})
 	appendN(t, s, 1, "old")
@@ -79,6 +80,20 @@ func TestAuditScanLimit(t *testing.T) {
 	q := sessiond.EventQuery{SessionID: "old"}
 	if got, err := s.QueryEvents(t.Context(), q); len(got) != 0 || err != nil {
 		t.Errorf("limit 50: got (%d events, %v), want (0, nil)", len(got), err)
+	}
+	found, cursor := 0, ""
+	for pages := 1; ; pages++ {
+		got, next, err := s.QueryEventPage(t.Context(), q, cursor)
+		if err != nil || pages > 3 {
+			t.Fatalf("page %d: got (%d events, %q, %v), want the old event by page 3", pages, len(got), next, err)
+		}
+		if found += len(got); next == "" {
+			break
+		}
+		cursor = next
+	}
+	if found != 1 {
+		t.Errorf("limit 50, following the cursors: got %d events, want 1", found)
 	}
 	wide, err := redisstore.New(redisstore.Config{Client: local(t), Prefix: prefix})
 	if err != nil {

@@ -8,9 +8,9 @@ import (
 )
 
 // Create stores rec: its id key (SET NX), then in one pipeline its home
-// and a link for each retired hash, then its user's index entry, which
-// ListUser trusts to lead to a home. Three round trips, two for an
-// anonymous record. A taken id or hash is [sessiond.ErrConflict], and what
+// and a link for each retired hash, then its user's index entry and its
+// place in the list, which ListUser and ListAll trust to lead to a home.
+// Three round trips, two for an anonymous record. A taken id or hash is [sessiond.ErrConflict], and what
 // was written is taken back.
 func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 	ctx, cancel := s.bound(ctx)
@@ -39,7 +39,7 @@ func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 		return nil
 	}
 	add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
-	return wrap("create", s.run1(ctx, add).Error())
+	return wrap("create", firstErr(s.run(ctx, append(s.listCalls(rec), add)...)))
 }
 
 // encode returns the home value of rec.

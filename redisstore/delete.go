@@ -8,7 +8,7 @@ import (
 
 // Delete removes the record id: it deletes the home first, at which moment
 // no lookup finds the record any more, then in one pipeline its links, its
-// id key and its user's entry. Three round trips. A missing record is not
+// id key, its user's entry and its place in the list. Three round trips. A missing record is not
 // an error; one whose home Redis has let expire keeps its id key and links
 // until their own expiry, at its absolute deadline, and leads nowhere.
 func (s *Store) Delete(ctx context.Context, id string) error {
@@ -50,8 +50,8 @@ func (s *Store) removeAt(ctx context.Context, id, h string) (home tok, to string
 	return tok{}, v, err
 }
 
-// unindex deletes the links, id key and user entry of the deleted record
-// whose home was home.
+// unindex deletes the links, id key, user entry and list member of the
+// deleted record whose home was home.
 func (s *Store) unindex(ctx context.Context, home tok) error {
 	id := home.id
 	rec, err := home.record(id)
@@ -63,7 +63,7 @@ func (s *Store) unindex(ctx context.Context, home tok) error {
 		calls = append(calls, call{s: drop, key: s.k.token(hashName(rt.Hash)), args: []string{id, string(kindLink)}})
 	}
 	if rec.UserID != "" {
-		calls = append(calls, call{cmd: s.c.B().Srem().Key(s.k.user(rec.UserID)).Member(id).Build()})
+		calls = append(calls, call{cmd: s.c.B().Srem().Key(s.k.user(rec.UserID)).Member(id).Build()}, s.unlistCall(rec))
 	}
 	return wrap("delete", firstErr(s.run(ctx, calls...)))
 }

@@ -84,15 +84,16 @@ func (s *Store) clearBatch(ctx context.Context, m rueidis.Client, cursor uint64)
 	return e.Cursor, n, err
 }
 
-// clearKeys deletes the token, id and user keys among names and counts the
-// homes among them. Other keys under the prefix (the audit stream) stay.
+// clearKeys deletes the token, id and user keys and the list among names
+// and counts the homes among them. Other keys under the prefix (the audit
+// stream) stay.
 func (s *Store) clearKeys(ctx context.Context, names []string) (int, error) {
 	var calls []call
 	for _, k := range names {
 		switch rest := strings.TrimPrefix(k, s.cfg.Prefix); {
 		case strings.HasPrefix(rest, "t:"):
 			calls = append(calls, call{s: clearToken, key: k})
-		case strings.HasPrefix(rest, "i:"), strings.HasPrefix(rest, "u:"):
+		case strings.HasPrefix(rest, "i:"), strings.HasPrefix(rest, "u:"), k == s.k.list():
 			calls = append(calls, call{cmd: s.c.B().Unlink().Key(k).Build()})
 		}
 	}

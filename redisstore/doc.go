@@ -14,6 +14,7 @@
 //	t:<hex of a token hash>  string  the record's home, or a link to it
 //	i:<record id>            string  hex of the current token hash
 //	u:<user id>              set     ids of the user's records
+//	list                     zset    users' records: absolute deadline + id
 //	audit                    stream  audit events
 //
 // A record lives in the key of its current token hash, its home, which
@@ -48,11 +49,15 @@
 //	TouchToken 1 (a script on the home the current hash names); after a
 //	           rotation, one more per link, or Touch's 2 if none leads on
 //	Create     3 (SET NX of the id key; the home and links in one
-//	           pipeline; the user's set), 2 for an anonymous session
+//	           pipeline; the user's set and the list), 2 for an anonymous
+//	           session
 //	Update     4 at most (the home, found by the record's own hashes; claims of new
-//	           keys; the compare-and-swap; the id key, links, user sets)
+//	           keys; the compare-and-swap; the id key, links, user sets, list)
 //	Delete     3 (the id key, the home, the rest in one pipeline)
 //	ListUser   3 (the set; the id keys; the homes), whatever its size
+//	ListAll    3 per batch of at least 100 members of the list (the
+//	           members; the id keys; the homes): one batch for a page of
+//	           up to 100 live sessions
 //	DeleteAll  1 per 1,000 keys of every master, see [Store.DeleteAll]
 //
 // A pipeline is one round trip; in a Cluster, one to each master concerned,
@@ -75,6 +80,17 @@
 //
 // ListUser drops the ids of records that are gone from the user's set on
 // its way.
+//
+// ListAll reads the list, a sorted set whose members (all of score 0,
+// so that it sorts by member) are the absolute deadline of each record of
+// a user, in microseconds as 16 hex digits, then its id: a page is one
+// ZRANGE BYLEX from where the page before ended, backwards. Create and
+// Update add a member, in the pipeline of their last round trip, and trim
+// those whose absolute deadline passed by Config.Now; Delete removes its
+// record's. ListAll drops the members whose id key is gone on its way,
+// and passes over those whose home expired when idle, which leave at
+// their absolute deadline. In a Cluster the list is one key, on one
+// master, like the audit stream.
 //
 // # Audit
 //

@@ -2,7 +2,9 @@ package redisstore_test
 
 import (
 	"encoding/hex"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/rueidis"
 	"github.com/sessiond/sessiond"
@@ -138,4 +140,52 @@ func TestListUserForgets(t *testing.T) {
 	if err != nil || len(ids) != 1 || ids[0] != kept.ID {
 		t.Errorf("user set: got (%v, %v), want [%s]", ids, err, kept.ID)
 	}
+}
+
+// TestListAllForgets checks that ListAll takes off the list the members
+// whose id key is gone, as at the absolute deadline, and that a Create
+// trims the members whose absolute deadline passed by Config.Now.
+func TestListAllForgets(t *testing.T) {
+	c := local(t)
+	ctx := t.Context()
+	prefix := testPrefix()
+	s, _ := newStoreAt(t, c, prefix)
+	gone, kept := storetest.NewRecord("user-"+rand8()), storetest.NewRecord("user-"+rand8())
+	for _, rec := range []*sessiond.Record{gone, kept} {
+		if err := s.Create(ctx, rec); err != nil {
+			t.Fatalf("Create: got error %v, want nil", err)
+		}
+	}
+	if err := c.Do(ctx, c.B().Del().Key(prefix+"i:"+gone.ID).Build()).Error(); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := s.ListAll(ctx, sessiond.ListPosition{}, 10); len(recs) != 1 || err != nil || recs[0].ID != kept.ID {
+		t.Fatalf("ListAll: got (%d records, %v), want only %s", len(recs), err, kept.ID)
+	}
+	if got := listMembers(t, c, prefix); len(got) != 1 || !strings.HasSuffix(got[0], kept.ID) {
+		t.Errorf("list: got %v, want only %s's member", got, kept.ID)
+	}
+
+	later, err := redisstore.New(redisstore.Config{Client: c, Prefix: prefix, Now: func() time.Time { return kept.AbsoluteExpiresAt.Add(time.Second) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := storetest.NewRecord("user-" + rand8())
+	next.AbsoluteExpiresAt = kept.AbsoluteExpiresAt.Add(time.Hour)
+	if err := later.Create(ctx, next); err != nil {
+		t.Fatalf("Create: got error %v, want nil", err)
+	}
+	if got := listMembers(t, c, prefix); len(got) != 1 || !strings.HasSuffix(got[0], next.ID) {
+		t.Errorf("list after a Create past kept's deadline: got %v, want only %s's member", got, next.ID)
+	}
+}
+
+// listMembers returns the members of the list under prefix.
+func listMembers(t *testing.T, c rueidis.Client, prefix string) []string {
+	t.Helper()
+	got, err := c.Do(t.Context(), c.B().Zrange().Key(prefix+"list").Min("0").Max("-1").Build()).AsStrSlice()
+	if err != nil {
+		t.Fatalf("ZRANGE: got error %v, want nil", err)
+	}
+	return got
 }

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,18 @@ func (k keys) user(userID string) string { return k.prefix + "u:" + userID }
 
 // audit is the stream of audit events.
 func (k keys) audit() string { return k.prefix + "audit" }
+
+// list is the sorted set of the records of users, for ListAll: each
+// member is listMember of a record, every score 0, so that the set sorts
+// by member.
+func (k keys) list() string { return k.prefix + "list" }
+
+// listMember is the member of the record id in the list: its absolute
+// deadline in Unix microseconds as 16 hex digits (0 before 1970), then
+// the id, so that members sort as ListAll lists them, backwards.
+func listMember(abs time.Time, id string) string {
+	return fmt.Sprintf("%016x", max(abs.UnixMicro(), 0)) + id
+}
 
 // hashName is how a token hash appears in key names and links.
 func hashName(h sessiond.Hash) string { return hex.EncodeToString(h[:]) }

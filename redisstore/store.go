@@ -11,9 +11,11 @@ import (
 )
 
 var (
-	_ sessiond.Store        = (*Store)(nil)
-	_ sessiond.AuditStore   = (*Store)(nil)
-	_ sessiond.TokenToucher = (*Store)(nil)
+	_ sessiond.Store         = (*Store)(nil)
+	_ sessiond.AuditStore    = (*Store)(nil)
+	_ sessiond.TokenToucher  = (*Store)(nil)
+	_ sessiond.EventPager    = (*Store)(nil)
+	_ sessiond.SessionLister = (*Store)(nil)
 )
 
 // Defaults of [Config].

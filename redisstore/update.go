@@ -14,7 +14,7 @@ import (
 // keys of new hashes (a home for a new current hash, links for new
 // retired ones, refused if another record holds one), swap the home with
 // one script that checks the version, then fix the rest of the index (the
-// id key, links, the user's set). Refused claims and a failed swap take
+// id key, links, the user's set, the list). Refused claims and a failed swap take
 // back what the claims made and answer [sessiond.ErrConflict].
 //
 // A new current hash moves the home: the swap turns the old home into a
@@ -161,7 +161,10 @@ func (s *Store) unclaim(rec *sessiond.Record, claims []call, res []rueidis.Redis
 
 // reindex are the writes after a successful swap of old to rec: the id
 // key names the new home, every link of rec points to it, links of hashes
-// rec no longer has go, and a change of user leaves the old user's set.
+// rec no longer has go, a change of user leaves the old user's set, and
+// the list has rec, if it is a user's, and no longer old's member if that
+// differs (a record that an update before did not finish listing is
+// listed by this one).
 // The link the swap left at the old home stays even if rec does not list
 // its hash (it then leads nowhere, and expires at the absolute deadline):
 // the id key may still name it until this pipeline is done.
@@ -177,6 +180,12 @@ func (s *Store) reindex(rec, old *sessiond.Record) []call {
 	}
 	if old.UserID != "" && old.UserID != rec.UserID {
 		calls = append(calls, call{cmd: s.c.B().Srem().Key(s.k.user(old.UserID)).Member(rec.ID).Build()})
+	}
+	if old.UserID != "" && (rec.UserID == "" || listMember(old.AbsoluteExpiresAt, old.ID) != listMember(rec.AbsoluteExpiresAt, rec.ID)) {
+		calls = append(calls, s.unlistCall(old))
+	}
+	if rec.UserID != "" {
+		calls = append(calls, s.listCalls(rec)...)
 	}
 	return calls
 }

@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"crypto/rand"
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +16,8 @@ var auditTests = []test{
 	{"RoundTrip", testAuditRoundTrip},
 	{"Query", testAuditQuery},
 	{"Limit", testAuditLimit},
+	{"Pages", testAuditPages},
+	{"BadCursor", testAuditBadCursor},
 }
 
 // auditStore returns a fresh store from h as an AuditStore, or skips.
@@ -119,5 +124,63 @@ func testAuditLimit(t *testing.T, h Harness) {
 	got := query(t, a, sessiond.EventQuery{UserID: user, Limit: 2})
 	if len(got) != 2 || !got[0].Time.Equal(base.Add(4*time.Second)) || !got[1].Time.Equal(base.Add(3*time.Second)) {
 		t.Errorf("Limit 2: got %d events %v, want the newest two", len(got), got)
+	}
+}
+
+// pager returns a fresh store from h as an AuditStore and EventPager, or
+// skips.
+func (h Harness) pager(t *testing.T) (sessiond.AuditStore, sessiond.EventPager) {
+	t.Helper()
+	a := h.auditStore(t)
+	p, ok := a.(sessiond.EventPager)
+	if !ok {
+		t.Skip("the store is not a sessiond.EventPager")
+	}
+	return a, p
+}
+
+// testAuditPages reads a user's events in pages of 1 to 4, each page going
+// on where the one before left off, past the events of another user.
+func testAuditPages(t *testing.T, h Harness) {
+	a, p := h.pager(t)
+	base, user, other := now(), randomUser(), randomUser()
+	var want []string // newest first
+	for i := range 7 {
+		e := event(base, 2*i, sessiond.EventCreated, user, rand.Text())
+		appendEvents(t, a, e, event(base, 2*i+1, sessiond.EventCreated, other, rand.Text()))
+		want = append([]string{e.ID}, want...)
+	}
+	for limit := 1; limit <= 4; limit++ {
+		q := sessiond.EventQuery{UserID: user, Limit: limit}
+		var got []string
+		cursor := ""
+		for range 100 {
+			page, next, err := p.QueryEventPage(t.Context(), q, cursor)
+			if err != nil {
+				t.Fatalf("QueryEventPage(limit %d, %q): got error %v, want nil", limit, cursor, err)
+			}
+			if len(page) > limit {
+				t.Fatalf("QueryEventPage(limit %d): got %d events, want at most %d", limit, len(page), limit)
+			}
+			for _, e := range page {
+				got = append(got, e.ID)
+			}
+			if cursor = next; next == "" {
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("limit %d: got ids %v, want %v", limit, got, want)
+		}
+	}
+}
+
+// testAuditBadCursor sends cursors the store did not make.
+func testAuditBadCursor(t *testing.T, h Harness) {
+	_, p := h.pager(t)
+	for _, c := range []string{"x", "-", "¿?", "\x00", strings.Repeat("9", 400)} {
+		if _, _, err := p.QueryEventPage(t.Context(), sessiond.EventQuery{}, c); !errors.Is(err, sessiond.ErrBadCursor) {
+			t.Errorf("QueryEventPage(%q): got error %v, want ErrBadCursor", c, err)
+		}
 	}
 }

@@ -51,6 +51,12 @@
 //   - If the store is a [sessiond.AuditStore]: events come back as they
 //     went in, newest first, selected by user, session and type, within
 //     the limit.
+//   - If the store is a [sessiond.SessionLister]: ListAll lists the
+//     records of every user and no anonymous one, the latest absolute
+//     deadline first and the greater id first for the same deadline, in
+//     pages of any size that each start after the record that ended the
+//     one before; it follows Delete and Update, and (with
+//     [Harness.Advance]) forgets what expired by either deadline.
 //   - If the store is a [sessiond.TokenToucher]: TouchToken touches the
 //     record of the id, and only it, whatever the hash leads to (the
 //     current home, a retired hash, nothing, another record), and never
@@ -66,8 +72,9 @@
 // Every record the suite makes has random IDs, user ids and token hashes from
 // crypto/rand, so subtests do not collide on a backend shared with earlier
 // runs. Subtests run one after the other, never in parallel, because the
-// DeleteAll subtest empties the whole store: do not point two suites at the
-// same Redis database or PostgreSQL schema at the same time.
+// DeleteAll subtest empties the whole store and the ListAll subtests list
+// it whole: do not point two suites at the same Redis database or
+// PostgreSQL schema at the same time.
 //
 // Records use UTC times truncated to the microsecond, the precision of
 // PostgreSQL's timestamptz.

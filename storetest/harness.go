@@ -47,6 +47,7 @@ func Run(t *testing.T, h Harness) {
 		{"TouchToken", touchTokenTests},
 		{"Delete", deleteTests},
 		{"ListUser", listUserTests},
+		{"ListAll", listAllTests},
 		{"DeleteAll", deleteAllTests},
 		{"Expiry", expiryTests},
 		{"Audit", auditTests},

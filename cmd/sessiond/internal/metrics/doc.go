@@ -35,5 +35,7 @@
 // so is the wrapper, and the calls go through to it (sessiond.New finds
 // the sweeper by type assertion, and sessions_expired_total depends on
 // it). The wrapper is always an [io.Closer], which closes the store when
-// that one is one.
+// that one is one, and a [sessiond.SessionLister] and (with an
+// AuditStore) a [sessiond.EventPager], which answer
+// [errors.ErrUnsupported] when the store is not one.
 package metrics

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/sessiond/sessiond"
@@ -23,6 +24,17 @@ func (a timedAudit) AppendEvent(ctx context.Context, e sessiond.Event) error {
 func (a timedAudit) QueryEvents(ctx context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
 	defer a.t.since(opQueryEvents, time.Now())
 	return a.inner.QueryEvents(ctx, q)
+}
+
+// QueryEventPage times the inner QueryEventPage as a query, or answers
+// errors.ErrUnsupported when the inner store is no sessiond.EventPager.
+func (a timedAudit) QueryEventPage(ctx context.Context, q sessiond.EventQuery, cursor string) ([]sessiond.Event, string, error) {
+	p, ok := a.inner.(sessiond.EventPager)
+	if !ok {
+		return nil, "", errors.ErrUnsupported
+	}
+	defer a.t.since(opQueryEvents, time.Now())
+	return p.QueryEventPage(ctx, q, cursor)
 }
 
 // The wrappers below have exactly the optional interfaces of the store
@@ -54,8 +66,11 @@ type auditWatchStore struct {
 var (
 	_ sessiond.Store         = (*timedStore)(nil)
 	_ sessiond.TokenToucher  = (*timedStore)(nil)
+	_ sessiond.SessionLister = (*timedStore)(nil)
+	_ sessiond.EventPager    = auditStore{}
 	_ sessiond.AuditStore    = auditStore{}
 	_ sessiond.ExpiryWatcher = watchStore{}
 	_ sessiond.AuditStore    = auditWatchStore{}
+	_ sessiond.EventPager    = auditWatchStore{}
 	_ sessiond.ExpiryWatcher = auditWatchStore{}
 )

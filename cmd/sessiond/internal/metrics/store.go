@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -18,6 +19,7 @@ const (
 	opTouch
 	opDelete
 	opListUser
+	opListAll
 	opDeleteAll
 	opAppendEvent
 	opQueryEvents
@@ -27,7 +29,7 @@ const (
 // storeOps are the op label values, in the order of the op constants.
 var storeOps = [numOps]string{
 	"create", "get", "find", "update", "touch", "delete",
-	"list_user", "delete_all", "append_event", "query_events",
+	"list_user", "list_all", "delete_all", "append_event", "query_events",
 }
 
 // timedStore times every call to a store.
@@ -40,7 +42,10 @@ type timedStore struct {
 // sessiond_store_duration_seconds. The result is also a
 // [sessiond.AuditStore] (its calls timed too) when s is one, and a
 // [sessiond.ExpiryWatcher] when s is one. It is always an [io.Closer]:
-// Close closes s when s is one, and does nothing otherwise.
+// Close closes s when s is one, and does nothing otherwise. It is always
+// a [sessiond.SessionLister] and, with an AuditStore, a
+// [sessiond.EventPager]: each answers [errors.ErrUnsupported] when s is
+// not one.
 func (m *Metrics) Store(s sessiond.Store) sessiond.Store {
 	t := &timedStore{inner: s}
 	for op, name := range storeOps {
@@ -115,6 +120,18 @@ func (s *timedStore) Delete(ctx context.Context, id string) error {
 func (s *timedStore) ListUser(ctx context.Context, userID string) ([]*sessiond.Record, error) {
 	defer s.since(opListUser, time.Now())
 	return s.inner.ListUser(ctx, userID)
+}
+
+// ListAll times the inner ListAll, or answers errors.ErrUnsupported when
+// the inner store is no sessiond.SessionLister: the wrapper is one
+// whatever it wraps, as it is a sessiond.TokenToucher.
+func (s *timedStore) ListAll(ctx context.Context, after sessiond.ListPosition, limit int) ([]*sessiond.Record, error) {
+	l, ok := s.inner.(sessiond.SessionLister)
+	if !ok {
+		return nil, errors.ErrUnsupported
+	}
+	defer s.since(opListAll, time.Now())
+	return l.ListAll(ctx, after, limit)
 }
 
 // DeleteAll times the inner DeleteAll.

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"testing"
@@ -125,12 +126,20 @@ func TestStore_TimesEachCall(t *testing.T) {
 		{"touch", func(s sessiond.Store) error { return s.Touch(ctx, rec.ID, time.Now(), time.Now()) }},
 		{"delete", func(s sessiond.Store) error { return s.Delete(ctx, rec.ID) }},
 		{"list_user", func(s sessiond.Store) error { _, err := s.ListUser(ctx, "u1"); return err }},
+		{"list_all", func(s sessiond.Store) error {
+			_, err := s.(sessiond.SessionLister).ListAll(ctx, sessiond.ListPosition{}, 10)
+			return err
+		}},
 		{"delete_all", func(s sessiond.Store) error { _, err := s.DeleteAll(ctx); return err }},
 		{"append_event", func(s sessiond.Store) error {
 			return s.(sessiond.AuditStore).AppendEvent(ctx, sessiond.Event{ID: "e1", Type: sessiond.EventCreated})
 		}},
 		{"query_events", func(s sessiond.Store) error {
 			_, err := s.(sessiond.AuditStore).QueryEvents(ctx, sessiond.EventQuery{})
+			return err
+		}},
+		{"query_events", func(s sessiond.Store) error {
+			_, _, err := s.(sessiond.EventPager).QueryEventPage(ctx, sessiond.EventQuery{}, "")
 			return err
 		}},
 	} {
@@ -149,6 +158,22 @@ func TestStore_TimesEachCall(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStore_ListsAndPagesOnlyThroughTheStore checks that the wrapper of a
+// store that cannot list sessions or page through events says so.
+func TestStore_ListsAndPagesOnlyThroughTheStore(t *testing.T) {
+	t.Parallel()
+	ms := memstore.New(memstore.Config{})
+	t.Cleanup(func() { ms.Close() })
+	s := New().Store(withAudit{ms, ms}) // the interfaces hide the others
+
+	if _, err := s.(sessiond.SessionLister).ListAll(t.Context(), sessiond.ListPosition{}, 10); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("ListAll: got %v, want ErrUnsupported", err)
+	}
+	if _, _, err := s.(sessiond.EventPager).QueryEventPage(t.Context(), sessiond.EventQuery{}, ""); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("QueryEventPage: got %v, want ErrUnsupported", err)
 	}
 }
 
