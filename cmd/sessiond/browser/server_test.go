@@ -29,6 +29,9 @@ type demoServer struct {
 	addr string
 	// logs holds everything the server logged, audit events included.
 	logs *syncBuffer
+	// operator and password sign in to the admin UI: the first operator,
+	// made when the data directory was.
+	operator, password string
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -87,7 +90,7 @@ func startServer(t *testing.T, clock *shiftedClock, args ...string) *demoServer 
 		app.Close()
 		t.Fatal(err)
 	}
-	sites, _, _, err := app.Sites(true) // the demo site and the admin UI
+	sites, operator, password, err := app.Sites(true) // the demo site and the admin UI
 	if err != nil {
 		cancel()
 		ln.Close()
@@ -104,7 +107,10 @@ func startServer(t *testing.T, clock *shiftedClock, args ...string) *demoServer 
 		app.Close()
 	})
 	port := ln.Addr().(*net.TCPAddr).Port
-	return &demoServer{base: fmt.Sprintf("https://localhost:%d", port), addr: ln.Addr().String(), logs: logs}
+	return &demoServer{
+		base: fmt.Sprintf("https://localhost:%d", port), addr: ln.Addr().String(), logs: logs,
+		operator: operator, password: password,
+	}
 }
 
 // TestServer_PlainHTTP_R11 sends plain HTTP to the HTTPS listener: it is

@@ -50,7 +50,7 @@ func TestAuditPage_Filter(t *testing.T) {
 	}
 }
 
-func TestAuditPage_NewestFirstAndLimited(t *testing.T) {
+func TestAuditPage_NewestFirstInPages(t *testing.T) {
 	e := newEnv(t)
 	for range auditLimit + 10 {
 		e.app.Audit(context.Background(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: "alice"})
@@ -59,13 +59,43 @@ func TestAuditPage_NewestFirstAndLimited(t *testing.T) {
 	b := e.operator()
 	_, body := b.get("/admin/audit?type=login.failed")
 	if got := strings.Count(body, `<span class="ev ev-login-failed">`); got != auditLimit {
-		t.Errorf("got %d rows, want %d", got, auditLimit)
-	}
-	if !strings.Contains(body, "the newest 200 shown") {
-		t.Error("the page does not say the list is cut")
+		t.Errorf("the first page: got %d rows, want %d", got, auditLimit)
 	}
 	if i, j := strings.Index(body, ">latest<"), strings.Index(body, ">alice<"); i < 0 || i > j {
 		t.Error("the newest event is not first")
+	}
+	next := nextPage(body)
+	if !strings.Contains(next, "type=login.failed") || !strings.Contains(next, "before=") {
+		t.Fatalf("the next page: got %q, want the address of the next page of the same filter", next)
+	}
+	resp, body := b.get(next)
+	if got := strings.Count(body, `<span class="ev ev-login-failed">`); resp.StatusCode != http.StatusOK || got != 11 {
+		t.Errorf("the second page: got %d with %d rows, want 200 with 11", resp.StatusCode, got)
+	}
+	if nextPage(body) != "" || !strings.Contains(body, `href="/admin/audit?type=login.failed">← Newest</a>`) {
+		t.Error("the last page links further, or not back to the first")
+	}
+}
+
+// With a directory, the audit log takes a user's name as well as an id.
+func TestAuditPage_ByUserName(t *testing.T) {
+	users := &fakeUsers{users: []*User{{ID: "u-42", Name: "alice"}, {ID: "u-7", Name: "bob"}}}
+	e := newEnv(t, func(c *Config) { c.Users = users })
+	a := e.login("u-42", "203.0.113.5", firefoxWindows)
+	e.login("u-7", "192.0.2.1", safariIPhone)
+	b := e.operator()
+	for _, q := range []string{"alice", "u-42"} {
+		_, body := b.get("/admin/audit?user_id=" + q)
+		_, rows, _ := strings.Cut(body, "<tbody>")
+		if !strings.Contains(rows, a.ID()) || strings.Contains(rows, "192.0.2.1") {
+			t.Errorf("user_id=%s: the rows are not alice's", q)
+		}
+		if !strings.Contains(body, `value="`+q+`"`) {
+			t.Errorf("user_id=%s: the filter does not keep what was typed", q)
+		}
+	}
+	if _, body := b.get("/admin/audit?user_id=alice"); !strings.Contains(body, `Events of <a href="/admin/?user_id=u-42">alice</a> <code>u-42</code>.`) {
+		t.Error("the page does not say whose events it found by name")
 	}
 }
 
@@ -76,6 +106,8 @@ func TestAuditPage_BadInput(t *testing.T) {
 		"?type=" + url.QueryEscape("<script>"),
 		"?type=session.unknown",
 		"?user_id=" + strings.Repeat("x", maxIDLen+1),
+		"?before=" + url.QueryEscape("<script>"),
+		"?before=" + strings.Repeat("9", maxIDLen+1),
 	} {
 		resp, body := b.get("/admin/audit" + q)
 		if resp.StatusCode != http.StatusBadRequest || strings.Contains(body, "<script>") {
@@ -137,10 +169,26 @@ func TestAuditPage_OperatorIsTheActor_R32_R52(t *testing.T) {
 		t.Errorf("bob's own logout: got %+v, want one event by no one", logout)
 	}
 	_, body := b.get("/admin/audit?type=user.disabled")
-	if !strings.Contains(body, `<th>By</th>`) || !strings.Contains(body, `<a href="/admin/audit?user_id=operator%3aroot" class="mono" title="Acted for the user">operator:root</a>`) {
+	if !strings.Contains(body, `<th>By</th>`) || !strings.Contains(body, `<td class="by"><a href="/admin/audit?user_id=operator%3aroot" class="mono" title="Acted for the user">operator:root</a>`) {
 		t.Errorf("the audit page does not show who acted:\n%s", body)
 	}
 	if !strings.Contains(body, `<span class="ev ev-user-disabled">user.disabled</span>`) {
 		t.Error("the audit page does not show user.disabled")
+	}
+}
+
+// An audit store that cannot page shows its newest events, and no more.
+func TestAuditPage_StoreThatCannotPage(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Audit = struct{ sessiond.AuditStore }{c.Audit} })
+	for range auditLimit + 1 {
+		e.app.Audit(context.Background(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: "alice"})
+	}
+	b := e.operator()
+	resp, body := b.get("/admin/audit?type=login.failed")
+	if got := strings.Count(body, `<span class="ev ev-login-failed">`); resp.StatusCode != http.StatusOK || got != auditLimit || nextPage(body) != "" {
+		t.Errorf("got %d with %d rows and a next page %q, want 200 with %d and none", resp.StatusCode, got, nextPage(body), auditLimit)
+	}
+	if resp, _ := b.get("/admin/audit?before=1"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a cursor: got %d, want 400", resp.StatusCode)
 	}
 }

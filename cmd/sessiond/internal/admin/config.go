@@ -44,14 +44,22 @@ type User struct {
 	Name string
 	// Disabled reports whether the user is refused new logins.
 	Disabled bool
+	// Created is when the user signed up; zero when unknown.
+	Created time.Time
 }
 
 // UserDirectory gives the UI the application's users, where sessiond
-// knows them (the demo site). With one, operators can find a user by name
-// and disable or enable them.
+// knows them (the demo site). With one, operators can list and search the
+// users, find a user by name, and disable or enable them.
 type UserDirectory interface {
 	// LookupUser finds a user by id or by name.
 	LookupUser(ctx context.Context, idOrName string) (u User, found bool, err error)
+	// ListUsers returns a page of at most limit users whose name or id
+	// holds search in any case ("" holds for everyone), the newest
+	// first, from the place cursor names ("" for the first page), and
+	// the cursor of the next page, "" after the last. A cursor it did
+	// not make is sessiond.ErrBadCursor.
+	ListUsers(ctx context.Context, search, cursor string, limit int) (users []User, next string, err error)
 	// DisableUser refuses the user's logins from now on. The UI ends the
 	// user's sessions itself, after DisableUser returns.
 	DisableUser(ctx context.Context, userID string) error
@@ -70,8 +78,8 @@ type Config struct {
 	Audit sessiond.AuditStore
 	// Operators checks operators' passwords.
 	Operators Operators
-	// Users, when set, lets operators find users by name and disable
-	// them. Default nil: the controls are hidden.
+	// Users, when set, lets operators list and search users, find them
+	// by name, and disable them. Default nil: the controls are hidden.
 	Users UserDirectory
 
 	// Throttle slows down password guessing at the login form; accounts

@@ -1,10 +1,14 @@
 // Package admin is sessiond's admin UI, served under /admin/: operators
-// sign in, find a user's sessions (device, IP address, created, last
-// seen), revoke one, all of a user's, or every session at once, and read
-// the audit log filtered by user, session and event type. Where sessiond
-// knows the users (the demo site, through Config.Users), operators also
-// disable a user, which ends all of the user's sessions at once and
-// refuses new logins until the user is enabled again.
+// sign in, list the live sessions of every user, the newest logins first,
+// a page at a time (sessiond.Manager.ListAll; a store that cannot list
+// them all is said to), find a user's sessions (device, IP address,
+// created, last seen), revoke one, all of a user's, or every session at
+// once, and read the audit log a page at a time, filtered by user,
+// session and event type. Where sessiond knows the users (the demo site,
+// through Config.Users), operators also list and search the users, find
+// a user's sessions and events by name, and disable a user, which ends
+// all of the user's sessions at once and refuses new logins until the
+// user is enabled again.
 //
 // The pages are plain HTML from html/template with one embedded
 // stylesheet: no script, no build step.
@@ -43,13 +47,14 @@
 //
 // # Routes
 //
-//	GET  /admin/                      sessions of a user (?user_id=)
+//	GET  /admin/                      every user's sessions (?after=), or a user's (?user_id=)
+//	GET  /admin/users                 the users (?q=, after=; with Config.Users)
 //	POST /admin/sessions/revoke       session_id: end one session
 //	POST /admin/users/revoke          user_id: end all of a user's sessions
 //	POST /admin/sessions/revoke-all   confirm=all: end every session
 //	POST /admin/users/disable         user_id (with Config.Users)
 //	POST /admin/users/enable          user_id (with Config.Users)
-//	GET  /admin/audit                 ?user_id=, session_id=, type= (with Config.Audit)
+//	GET  /admin/audit                 ?user_id=, session_id=, type=, before= (with Config.Audit)
 //	GET  /admin/login, POST /admin/login, POST /admin/logout
 //	GET  /admin/static/style.css
 package admin

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +79,32 @@ func (f *fakeUsers) LookupUser(_ context.Context, idOrName string) (User, bool, 
 		}
 	}
 	return User{}, false, nil
+}
+
+// ListUsers lists the users whose name or id holds search, in the order
+// given (the newest first), the cursor being the index of the next.
+func (f *fakeUsers) ListUsers(_ context.Context, search, cursor string, limit int) ([]User, string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var found []User
+	for _, u := range f.users {
+		if strings.Contains(strings.ToLower(u.Name+" "+u.ID), strings.ToLower(search)) {
+			found = append(found, *u)
+		}
+	}
+	start := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 || n > len(found) {
+			return nil, "", sessiond.ErrBadCursor
+		}
+		start = n
+	}
+	end := min(start+limit, len(found))
+	if end == len(found) {
+		return found[start:end], "", nil
+	}
+	return found[start:end], strconv.Itoa(end), nil
 }
 
 func (f *fakeUsers) set(id string, disabled bool) error {
@@ -325,4 +353,17 @@ func wantRedirect(t *testing.T, resp *http.Response, prefix string) {
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, prefix) {
 		t.Errorf("got %d to %q, want 303 to %s…", resp.StatusCode, loc, prefix)
 	}
+}
+
+// nextRE finds the address of a page's "Older" link.
+var nextRE = regexp.MustCompile(`href="([^"]+)" rel="next"`)
+
+// nextPage returns the address of the next page that body links to, or
+// "" when it links to none.
+func nextPage(body string) string {
+	m := nextRE.FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
 }

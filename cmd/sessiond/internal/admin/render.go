@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/useragent"
 	"html/template"
@@ -15,7 +16,7 @@ import (
 
 // pageNames are the templates of templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "sessions", "audit", "error"}
+var pageNames = []string{"login", "sessions", "users", "audit", "error"}
 
 // pages are the parsed templates, by name.
 type pages map[string]*template.Template
@@ -23,7 +24,7 @@ type pages map[string]*template.Template
 // page is what every template gets.
 type page struct {
 	Title string
-	// Nav names the current section: "sessions" or "audit".
+	// Nav names the current section: "sessions", "users" or "audit".
 	Nav string
 	// Operator is the signed-in operator, empty on the login page.
 	Operator string
@@ -48,6 +49,7 @@ var funcs = template.FuncMap{
 	"device":  useragent.Describe,
 	"evclass": eventClass,
 	"plural":  plural,
+	"cells":   sessionCells,
 }
 
 // parsePages parses every page with the layout.
@@ -111,6 +113,17 @@ func (u *UI) denied(w http.ResponseWriter, r *http.Request) {
 // notFound answers a path the UI does not serve, without repeating it.
 func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {
 	u.errorPage(w, r, http.StatusNotFound, "There is no page at this address.")
+}
+
+// pageFailed answers a request for a page that could not be read: a
+// cursor that did not come from the store is bad input, any other error
+// the store's failure.
+func (u *UI) pageFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, sessiond.ErrBadCursor) {
+		u.badRequest(w, r)
+		return
+	}
+	u.fail(w, r, err)
 }
 
 // badRequest answers a request with bad input, without repeating it.

@@ -2,18 +2,23 @@ package admin
 
 import (
 	"context"
-	"github.com/sessiond/sessiond/cmd/sessiond/internal/useragent"
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/useragent"
 )
 
 // maxIDLen bounds a user or session id in a request, as sessiond does.
 const maxIDLen = 256
 
-// sessionsView is what the sessions page shows.
+// pageSize is how many sessions, users or events a page lists.
+const pageSize = 50
+
+// sessionsView is what the sessions page shows: one user's sessions, or
+// with no search every user's, a page at a time.
 type sessionsView struct {
 	// Query is what was searched for; empty before a search.
 	Query string
@@ -22,6 +27,20 @@ type sessionsView struct {
 	// User is the user as the directory knows them, if it does.
 	User     *User
 	Sessions []sessionRow
+	// All lists every user's sessions when there is no search.
+	All allSessions
+}
+
+// allSessions is a page of the sessions of every user, the newest
+// logins first.
+type allSessions struct {
+	Rows []sessionRow
+	// First is the address of the first page when this is another.
+	First string
+	// Next is the address of the next page; empty on the last.
+	Next string
+	// Unsupported is set when the store cannot list every session.
+	Unsupported bool
 }
 
 // sessionRow is one session of the table. It holds no token.
@@ -30,6 +49,25 @@ type sessionRow struct {
 	Created, LastSeen            time.Time
 	IdleExpires, AbsoluteExpires time.Time
 	Persistent, ReauthRequired   bool
+	// UserID and UserName are the session's user, in the list of every
+	// user's sessions; UserName is empty when the directory does not
+	// know them.
+	UserID, UserName string
+}
+
+// cells is what the template "session", a session's cells in a table
+// row, gets: the page, whose time says how long ago and whose CSRF field
+// the revoke button's form carries, the session, and the user whose page
+// to come back to after revoking it ("" for the home page).
+type cells struct {
+	Page page
+	Row  sessionRow
+	Back string
+}
+
+// sessionCells makes the cells of row on page p.
+func sessionCells(p page, row sessionRow, back string) cells {
+	return cells{Page: p, Row: row, Back: back}
 }
 
 // Device summarises the session's User-Agent.
@@ -43,20 +81,78 @@ func (s sessionRow) Expires() time.Time {
 	return s.IdleExpires
 }
 
-// sessionsPage is the home page: a search by user, and their sessions.
+// sessionsPage is the home page: a search by user and their sessions or,
+// before a search, the sessions of every user.
 func (u *UI) sessionsPage(w http.ResponseWriter, r *http.Request, op operator) {
-	v := sessionsView{Query: r.URL.Query().Get("user_id")}
-	if len(v.Query) > maxIDLen {
+	q := r.URL.Query()
+	v := sessionsView{Query: q.Get("user_id")}
+	after := q.Get("after")
+	if len(v.Query) > maxIDLen || len(after) > maxIDLen {
 		u.badRequest(w, r)
 		return
 	}
+	var err error
 	if v.Query != "" {
-		if err := u.findSessions(r.Context(), &v); err != nil {
-			u.fail(w, r, err)
-			return
-		}
+		err = u.findSessions(r.Context(), &v)
+	} else {
+		err = u.listSessions(r.Context(), &v.All, after)
+	}
+	if err != nil {
+		u.pageFailed(w, r, err)
+		return
 	}
 	u.render(w, r, http.StatusOK, "sessions", u.opPage(r, op, "Sessions", "sessions", v))
+}
+
+// listSessions fills in a page of every user's sessions from the one
+// after, with the names the directory knows. A store that cannot list
+// them all leaves the page empty and says so.
+func (u *UI) listSessions(ctx context.Context, v *allSessions, after string) error {
+	sessions, next, err := u.cfg.Manager.ListAll(ctx, after, pageSize)
+	if errors.Is(err, errors.ErrUnsupported) {
+		v.Unsupported = true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, s := range sessions {
+		row := toRow(s)
+		row.UserID = s.UserID()
+		if row.UserName, err = u.userName(ctx, names, row.UserID); err != nil {
+			return err
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if after != "" {
+		v.First = Prefix
+	}
+	if next != "" {
+		v.Next = pageURL(Prefix, url.Values{"after": {next}})
+	}
+	return nil
+}
+
+// userName returns the name of the user id as the directory knows it, ""
+// without a directory or for a user it does not know; names remembers
+// the users already looked up.
+func (u *UI) userName(ctx context.Context, names map[string]string, id string) (string, error) {
+	if u.cfg.Users == nil {
+		return "", nil
+	}
+	if name, ok := names[id]; ok {
+		return name, nil
+	}
+	user, found, err := u.cfg.Users.LookupUser(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if !found || user.ID != id {
+		user.Name = "" // another user whose name is this id
+	}
+	names[id] = user.Name
+	return user.Name, nil
 }
 
 // findSessions fills in the user of v.Query and their sessions.

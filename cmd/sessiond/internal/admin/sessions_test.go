@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,11 +135,17 @@ func TestSessionsPage_BadInput(t *testing.T) {
 	if resp, _ := b.post("/admin/users/revoke", url.Values{"user_id": {""}}); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("revoke a user without id: got %d, want 400", resp.StatusCode)
 	}
+	for _, after := range []string{"not-a-cursor", "12.", long, "<script>"} {
+		if resp, body := b.get("/admin/?after=" + url.QueryEscape(after)); resp.StatusCode != http.StatusBadRequest || strings.Contains(body, after) {
+			t.Errorf("after=%q: got %d, want 400 without echo", after, resp.StatusCode)
+		}
+	}
 	xss := `<script>alert(1)</script>`
 	e.login(xss, "203.0.113.5", `"><img src=x onerror=alert(1)>`)
-	_, body = b.get("/admin/?user_id=" + url.QueryEscape(xss))
-	if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
-		t.Error("the page does not escape a user id or User-Agent")
+	for _, page := range []string{"/admin/?user_id=" + url.QueryEscape(xss), "/admin/"} {
+		if _, body = b.get(page); strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("%s does not escape a user id or User-Agent", page)
+		}
 	}
 }
 
@@ -182,5 +190,84 @@ func TestNoTokenInHTML_R10(t *testing.T) {
 				t.Fatalf("a page holds a session token")
 			}
 		}
+	}
+}
+
+// Without a search, the home page lists the sessions of every user, the
+// newest logins first, a page at a time, with the names the directory
+// knows (R32, R34).
+func TestSessionsPage_EveryUser_R32_R34(t *testing.T) {
+	users := &fakeUsers{users: []*User{{ID: "u-42", Name: "alice"}}}
+	e := newEnv(t, func(c *Config) { c.Users = users })
+	var want []string // newest first
+	for i := range pageSize + 2 {
+		user := "u-42"
+		if i%2 == 1 {
+			user = "<b>bob</b>"
+		}
+		want = append([]string{e.login(user, "203.0.113.5", firefoxWindows).ID()}, want...)
+		e.clock.Advance(time.Second)
+	}
+	b := e.operator()
+	resp, body := b.get("/admin/")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("got %d, want 200", resp.StatusCode)
+	}
+	var got []string
+	for page := body; ; {
+		got = append(got, sessionIDs(page)...)
+		next := nextPage(page)
+		if next == "" {
+			break
+		}
+		if len(got) > len(want) {
+			t.Fatal("the pages do not end")
+		}
+		if resp, page = b.get(next); resp.StatusCode != http.StatusOK || !strings.Contains(page, `href="/admin/">← Newest</a>`) {
+			t.Fatalf("%s: got %d, want 200 with a link to the first page", next, resp.StatusCode)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %d sessions in this order, want %d, the newest first:\n%v\n%v", len(got), len(want), got, want)
+	}
+	for _, w := range []string{`<div><a href="/admin/?user_id=u-42">alice</a></div>`, `<a href="/admin/?user_id=%3cb%3ebob%3c%2fb%3e" class="mono">&lt;b&gt;bob&lt;/b&gt;</a>`, "50 live sessions on this page"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("the first page lacks %q", w)
+		}
+	}
+	if strings.Contains(body, "<b>bob") {
+		t.Error("the page does not escape a user id")
+	}
+}
+
+// sessionRE finds the session id of each revoke button of a page.
+var sessionRE = regexp.MustCompile(`name="session_id" value="([^"]+)"`)
+
+// sessionIDs returns the ids of the sessions a page lists, in order.
+func sessionIDs(body string) []string {
+	var ids []string
+	for _, m := range sessionRE.FindAllStringSubmatch(body, -1) {
+		ids = append(ids, m[1])
+	}
+	return ids
+}
+
+// With a store that cannot list every session, the home page says so and
+// the search by user still works.
+func TestSessionsPage_StoreCannotListEveryUser(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		m, err := sessiond.New(struct{ sessiond.Store }{c.Audit.(sessiond.Store)}, sessiond.Config{Now: c.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Manager = m
+	})
+	s := e.login("alice", "203.0.113.5", firefoxWindows)
+	b := e.operator()
+	if resp, body := b.get("/admin/"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "cannot list every session") {
+		t.Errorf("got %d, want 200 saying the store cannot list every session", resp.StatusCode)
+	}
+	if _, body := b.get("/admin/?user_id=alice"); !strings.Contains(body, s.ID()) {
+		t.Error("the search by user does not find the session")
 	}
 }

@@ -110,6 +110,7 @@ func (u *UI) routes() http.Handler {
 		mux.Handle("GET /admin/audit", u.operator(u.auditPage))
 	}
 	if u.cfg.Users != nil {
+		mux.Handle("GET /admin/users", u.operator(u.usersPage))
 		mux.Handle("POST /admin/users/disable", u.operator(u.disableUser))
 		mux.Handle("POST /admin/users/enable", u.operator(u.enableUser))
 	}

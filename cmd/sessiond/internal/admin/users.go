@@ -2,9 +2,58 @@ package admin
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/sessiond/sessiond"
 )
+
+// usersView is what the users page shows: a page of the directory's
+// users, searched by part of a name or an id.
+type usersView struct {
+	Search string
+	Users  []User
+	// First is the address of the first page when this is another; Next
+	// that of the next page, empty on the last.
+	First, Next string
+}
+
+// usersPage lists the directory's users, the newest first, a page at a
+// time (field after), searched by part of a name or an id (field q).
+func (u *UI) usersPage(w http.ResponseWriter, r *http.Request, op operator) {
+	q := r.URL.Query()
+	v := usersView{Search: q.Get("q")}
+	after := q.Get("after")
+	if len(v.Search) > maxIDLen || len(after) > maxIDLen {
+		u.badRequest(w, r)
+		return
+	}
+	users, next, err := u.cfg.Users.ListUsers(r.Context(), v.Search, after, pageSize)
+	if err != nil {
+		u.pageFailed(w, r, err)
+		return
+	}
+	v.Users = users
+	search := url.Values{}
+	if v.Search != "" {
+		search.Set("q", v.Search)
+	}
+	if after != "" {
+		v.First = pageURL("/admin/users", search)
+	}
+	if next != "" {
+		search.Set("after", next)
+		v.Next = pageURL("/admin/users", search)
+	}
+	u.render(w, r, http.StatusOK, "users", u.opPage(r, op, "Users", "users", v))
+}
+
+// pageURL is the address of path with the query q.
+func pageURL(path string, q url.Values) string {
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
 
 // disableUser refuses a user's logins and ends all of their sessions at
 // once (field user_id), audited as user.disabled and session.revoked.

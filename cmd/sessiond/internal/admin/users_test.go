@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,5 +60,65 @@ func TestDisableUser_HiddenWithoutDirectory(t *testing.T) {
 	}
 	if !e.alive(s.ID()) {
 		t.Error("the session was ended")
+	}
+}
+
+// The users page lists the directory's users a page at a time, and
+// searches them by part of a name or an id.
+func TestUsersPage(t *testing.T) {
+	users := &fakeUsers{}
+	for i := range pageSize + 3 {
+		users.users = append(users.users, &User{ID: fmt.Sprintf("u-%02d", i), Name: fmt.Sprintf("user%02d", i)})
+	}
+	users.users[0].Name, users.users[1].Name = "Alice", "<i>alicia</i>"
+	users.users[1].Disabled = true
+	e := newEnv(t, func(c *Config) { c.Users = users })
+	b := e.operator()
+	resp, body := b.get("/admin/users")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `<a href="/admin/users" aria-current="page">Users</a>`) {
+		t.Fatalf("got %d, want 200 with the Users section current", resp.StatusCode)
+	}
+	if got := strings.Count(body, `<div class="id">u-`); got != pageSize {
+		t.Errorf("the first page: got %d users, want %d", got, pageSize)
+	}
+	next := nextPage(body)
+	if next == "" {
+		t.Fatal("the first page does not link to the next")
+	}
+	_, body = b.get(next)
+	if got := strings.Count(body, `<div class="id">u-`); got != 3 || nextPage(body) != "" || !strings.Contains(body, "← Newest") {
+		t.Errorf("the last page: got %d users, want 3, with a link to the first and none further", got)
+	}
+	_, body = b.get("/admin/users?q=ALI")
+	for _, w := range []string{`<a href="/admin/?user_id=u-00">Alice</a>`, `&lt;i&gt;alicia&lt;/i&gt;`, "badge-bad", `href="/admin/audit?user_id=u-01"`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("the search lacks %q", w)
+		}
+	}
+	if got := strings.Count(body, `<div class="id">u-`); got != 2 || strings.Contains(body, "<i>alicia") {
+		t.Errorf("the search: got %d users, want 2, escaped", got)
+	}
+	if _, body = b.get("/admin/users?q=" + url.QueryEscape("u-0")); strings.Count(body, `<div class="id">u-`) != 10 {
+		t.Error("a search by part of an id does not find the ten users")
+	}
+	if _, body = b.get("/admin/users?q=nobody"); !strings.Contains(body, "No users match this search.") {
+		t.Error("an empty search does not say so")
+	}
+	for _, q := range []string{"?after=bad", "?q=" + strings.Repeat("x", maxIDLen+1)} {
+		if resp, _ := b.get("/admin/users" + q); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: got %d, want 400", q, resp.StatusCode)
+		}
+	}
+}
+
+// Without a UserDirectory there is no users page.
+func TestUsersPage_HiddenWithoutDirectory(t *testing.T) {
+	e := newEnv(t)
+	b := e.operator()
+	if _, body := b.get("/admin/"); strings.Contains(body, `href="/admin/users"`) {
+		t.Error("the page links to a users page that does not exist")
+	}
+	if resp, _ := b.get("/admin/users"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("got %d, want 404", resp.StatusCode)
 	}
 }

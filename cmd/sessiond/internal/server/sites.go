@@ -62,7 +62,21 @@ type directory struct{ users *demo.Users }
 
 func (d directory) LookupUser(_ context.Context, idOrName string) (admin.User, bool, error) {
 	u, ok := d.users.Lookup(idOrName)
-	return admin.User{ID: u.ID, Name: u.Name, Disabled: u.Disabled}, ok, nil
+	return adminUser(u), ok, nil
+}
+
+func (d directory) ListUsers(_ context.Context, search, cursor string, limit int) ([]admin.User, string, error) {
+	page, next, err := d.users.List(search, cursor, limit)
+	out := make([]admin.User, len(page))
+	for i, u := range page {
+		out[i] = adminUser(u)
+	}
+	return out, next, err
+}
+
+// adminUser is what the admin UI sees of u: no password hash, no secret.
+func adminUser(u demo.User) admin.User {
+	return admin.User{ID: u.ID, Name: u.Name, Disabled: u.Disabled, Created: u.Created}
 }
 
 func (d directory) DisableUser(_ context.Context, id string) error { return d.users.Disable(id) }
