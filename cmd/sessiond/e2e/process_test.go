@@ -73,6 +73,7 @@ func halfSentLogin(t *testing.T, s *service) (*tls.Conn, *bufio.Reader) {
 	t.Helper()
 	u, _ := url.Parse(s.base)
 	cfg := s.client.Transport.(*http.Transport).TLSClientConfig.Clone()
+	cfg.NextProtos = []string{"http/1.1"} // written by hand below; the service would take h2
 	conn, err := tls.Dial("tcp", u.Host, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -4,10 +4,14 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/apikey"
@@ -32,15 +36,51 @@ type App struct {
 	// GeneratedKey is the API key made on this first start, to print once.
 	GeneratedKey string
 
+	cert *tls.Certificate // of --tls-cert and --tls-key; nil: the development one
+
 	closers []func() // run by Close, before the store closes
 }
 
 // Build opens the store and makes the manager. log receives structured
-// logs and audit events.
+// logs and audit events. It reads --tls-cert and --tls-key first, and
+// opens the store before it writes a key file, so that a missing file or
+// an unreachable store leaves the data directory as it was: a directory
+// it made is removed again when it fails.
 func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+	cert, err := userCertificate(cfg)
+	if err != nil {
+		return nil, err
+	}
+	removeDir, err := makeDir(cfg.DataDir)
+	if err != nil {
 		return nil, fmt.Errorf("--data-dir: %w", err)
 	}
+	a, err := build(ctx, cfg, log)
+	if err != nil {
+		removeDir()
+		return nil, err
+	}
+	a.cert = cert
+	return a, nil
+}
+
+// build opens the store, then loads or makes the keys.
+func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	store, err := stores.Open(ctx, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	a, err := withKeys(cfg, store, log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// withKeys loads or makes the API keys and data keys, and makes the
+// manager on store.
+func withKeys(cfg config.Config, store stores.Store, log *slog.Logger) (*App, error) {
 	keys, generated, err := apikey.Load(cfg.APIKeyFile, os.Getenv("SESSIOND_API_KEY"))
 	if err != nil {
 		return nil, err
@@ -52,10 +92,6 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	ring, err := sessiond.NewKeyRing(sealKeys)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.DataKeyFile, err)
-	}
-	store, err := stores.Open(ctx, cfg.Store)
-	if err != nil {
-		return nil, err
 	}
 	met := metrics.New()
 	store = instrument(met, store)
@@ -75,10 +111,32 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		}),
 	})
 	if err != nil {
-		store.Close()
 		return nil, err
 	}
 	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, DataKeys: ring, Log: log, Metrics: met, GeneratedKey: generated}, nil
+}
+
+// makeDir makes dir and its missing parents (mode 0700), and returns a
+// function that removes the ones it made, deepest first, as long as they
+// are empty.
+func makeDir(dir string) (remove func(), err error) {
+	var made []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); !errors.Is(err, fs.ErrNotExist) || filepath.Dir(d) == d {
+			break
+		}
+		made = append(made, d)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return func() {
+		for _, d := range made {
+			if os.Remove(d) != nil {
+				return
+			}
+		}
+	}, nil
 }
 
 // Close stops what the app started and closes the store.

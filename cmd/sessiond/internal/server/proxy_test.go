@@ -1,8 +1,6 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"html"
 	"io"
 	"net/http"
@@ -34,20 +32,7 @@ func behindProxies(t *testing.T, flags ...string) proxied {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := app.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Serve(ctx, ln, app.Handler(sites)) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	backend := &url.URL{Scheme: "http", Host: ln.Addr().String()}
+	backend := &url.URL{Scheme: "http", Host: serve(t, app, app.Handler(sites))}
 	proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.SetURL(backend)
 		pr.Out.Host = pr.In.Host
