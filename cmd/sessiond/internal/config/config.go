@@ -1,10 +1,13 @@
 // Package config reads the sessiond command line and environment: every
 // flag can also be set as SESSIOND_<NAME>, with the flag's name in upper
 // case and dashes as underscores (--idle-timeout is SESSIOND_IDLE_TIMEOUT).
-// A flag on the command line wins over the environment.
+// A flag on the command line wins over the environment. A refused value
+// is named by its flag or its variable, with what is wanted instead;
+// [UnknownVariables] finds the SESSIOND_ variables that name no flag.
 package config
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +15,7 @@ import (
 	"net"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -42,55 +46,88 @@ type Config struct {
 // written.
 var ErrHelp = flag.ErrHelp
 
+// envPrefix starts the environment variable of every flag.
+const envPrefix = "SESSIOND_"
+
+// descriptions say what each command runs, at the top of its usage.
+var descriptions = map[string]string{
+	"serve": "Runs the service for production: the HTTP/JSON API under /v1/ (behind API keys),\n" +
+		"the admin UI under /admin/, /healthz, /readyz and /metrics, over HTTPS.",
+	"demo": "Runs the whole system on one machine: the service, the admin UI and a demo\n" +
+		"site, over HTTPS with a self-signed certificate kept in the data directory.",
+}
+
+// envHelp explains the environment in the usage.
+const envHelp = `Every flag can also be set in the environment as SESSIOND_<NAME>, the flag's
+name in upper case with dashes as underscores: --idle-timeout 45m is
+SESSIOND_IDLE_TIMEOUT=45m. A flag on the command line wins over the
+environment. SESSIOND_API_KEY adds an API key to those of --api-key-file.
+`
+
 // Parse reads args (without the command name) and the environment given by
-// getenv. Usage and errors go to out. A returned error other than ErrHelp
-// is one line that says what is wrong.
+// getenv. Usage (for -h) goes to out. A returned error other than ErrHelp
+// is one line that names the flag or variable at fault and what it wants.
 func Parse(command string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var c Config
 	var proxies string
-	fs := flag.NewFlagSet("sessiond "+command, flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8443", "listen `address`")
-	fs.StringVar(&c.DataDir, "data-dir", "./sessiond-data", "`directory` for the embedded store, the development certificate and generated keys")
-	fs.StringVar(&c.Store, "store", "", "store `URL`: memory://, bolt://PATH, redis://HOST:PORT/DB, rediss://..., redis+cluster://H1:P1,H2:P2, postgres://... (default bolt://<data-dir>/sessions.db)")
-	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate `file` (PEM); without it a self-signed localhost certificate is made in the data directory")
-	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key `file` (PEM)")
-	fs.BoolVar(&c.InsecureHTTP, "insecure-http", false, "serve plain HTTP: only on a loopback address or behind --trusted-proxies (a proxy that terminates TLS)")
-	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated `CIDRs` of reverse proxies whose forwarding headers are believed, on requests from them only: "+
-		"X-Forwarded-For gives the client's address (the nearest hop that is not a trusted proxy), "+
-		"X-Forwarded-Proto its scheme (one value, https or http, which the proxy must set); "+
-		"a request marked http is redirected to https (GET, HEAD) or refused (400), and behind https an http:// Origin is refused")
-	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 30*time.Minute, "end a session after this long without a request")
-	fs.DurationVar(&c.AbsoluteTimeout, "absolute-timeout", 12*time.Hour, "end a session this long after its login")
-	fs.DurationVar(&c.ReauthMaxAge, "reauth-max-age", 10*time.Minute, "how recent a login must be for sensitive actions")
-	fs.DurationVar(&c.RotationGrace, "rotation-grace", 30*time.Second, "how long a rotated token keeps working")
-	fs.DurationVar(&c.RotateEvery, "rotate-every", 15*time.Minute, "replace a token older than this on its next use")
-	fs.IntVar(&c.MaxSessionsPerUser, "max-sessions-per-user", 0, "revoke a user's oldest session past this many (0: no limit)")
-	fs.StringVar(&c.APIKeyFile, "api-key-file", "", "`file` of API keys, one per line (default <data-dir>/api-keys); SESSIOND_API_KEY adds one")
-	fs.StringVar(&c.DataKeyFile, "data-key-file", "", "`file` of the keys that seal session data and the demo's TOTP secrets, one per line as ID:BASE64 (default <data-dir>/data-keys; made on first start); replicas sharing a store need the same file")
-	fs.StringVar(&c.LogLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	fs := newFlagSet(command, &c, &proxies)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(out, command, fs)
+		}
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if err := fromEnv(fs, getenv); err != nil {
+	name, err := fromEnv(fs, getenv)
+	if err != nil {
 		return c, err
 	}
-	var err error
 	if c.TrustedProxies, err = parseProxies(proxies); err != nil {
-		return c, err
+		return c, fmt.Errorf("%s: %w", name("trusted-proxies"), err)
 	}
 	c.fillDefaults()
-	return c, c.validate()
+	return c, c.validate(name)
+}
+
+// newFlagSet defines the flags of command over c; --trusted-proxies goes
+// to proxies, to be parsed. It writes nothing: Parse prints the usage.
+func newFlagSet(command string, c *Config, proxies *string) *flag.FlagSet {
+	fs := flag.NewFlagSet("sessiond "+command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	c.IdleTimeout, c.AbsoluteTimeout, c.ReauthMaxAge = 30*time.Minute, 12*time.Hour, 10*time.Minute
+	c.RotationGrace, c.RotateEvery = 30*time.Second, 15*time.Minute
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8443", "listen `address`")
+	fs.StringVar(&c.DataDir, "data-dir", "./sessiond-data", "`directory` for the embedded store, the development certificate and generated keys")
+	fs.StringVar(&c.Store, "store", "", "store `URL`: memory://, bolt://PATH, redis://HOST:PORT/DB, rediss://..., redis+cluster://H1:P1,H2:P2, postgres://... (default bolt://<data-dir>/sessions.db)")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate `file` (PEM); without it a self-signed localhost certificate is made in the data directory")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key `file` (PEM)")
+	fs.Var((*boolValue)(&c.InsecureHTTP), "insecure-http", "serve plain HTTP: only on a loopback address or behind --trusted-proxies (a proxy that terminates TLS)")
+	fs.StringVar(proxies, "trusted-proxies", "", "comma-separated `CIDRs` of reverse proxies whose forwarding headers are believed, on requests from them only: "+
+		"X-Forwarded-For gives the client's address (the nearest hop that is not a trusted proxy), "+
+		"X-Forwarded-Proto its scheme (one value, https or http, which the proxy must set); "+
+		"a request marked http is redirected to https (GET, HEAD) or refused (400), and behind https an http:// Origin is refused")
+	fs.Var((*durationValue)(&c.IdleTimeout), "idle-timeout", "end a session after this long without a request")
+	fs.Var((*durationValue)(&c.AbsoluteTimeout), "absolute-timeout", "end a session this long after its login")
+	fs.Var((*durationValue)(&c.ReauthMaxAge), "reauth-max-age", "how recent a login must be for sensitive actions")
+	fs.Var((*durationValue)(&c.RotationGrace), "rotation-grace", "how long a rotated token keeps working")
+	fs.Var((*durationValue)(&c.RotateEvery), "rotate-every", "replace a token older than this on its next use")
+	fs.Var((*intValue)(&c.MaxSessionsPerUser), "max-sessions-per-user", "revoke a user's oldest session past this many (0: no limit)")
+	fs.StringVar(&c.APIKeyFile, "api-key-file", "", "`file` of API keys, one per line (default <data-dir>/api-keys); SESSIOND_API_KEY adds one")
+	fs.StringVar(&c.DataKeyFile, "data-key-file", "", "`file` of the keys that seal session data and the demo's TOTP secrets, one per line as ID:BASE64 (default <data-dir>/data-keys; made on first start); replicas sharing a store need the same file")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	return fs
 }
 
 // fromEnv sets every flag not given on the command line from its
-// SESSIOND_ variable, if that is set.
-func fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
+// SESSIOND_ variable, if that is set. It returns how to name a flag in an
+// error: its variable when it came from there, else --flag.
+func fromEnv(fs *flag.FlagSet, getenv func(string) string) (func(flagName string) string, error) {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	fromVar := map[string]string{}
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := EnvName(f.Name)
@@ -98,16 +135,70 @@ func fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 		if given[f.Name] || v == "" || err != nil {
 			return
 		}
+		fromVar[f.Name] = name
 		if e := fs.Set(f.Name, v); e != nil {
-			err = fmt.Errorf("%s: invalid value", name)
+			err = fmt.Errorf("invalid value %q for %s: %v", v, name, e)
 		}
 	})
-	return err
+	return func(flagName string) string {
+		if v, ok := fromVar[flagName]; ok {
+			return v
+		}
+		return "--" + flagName
+	}, err
+}
+
+// UnknownVariables returns a warning for each SESSIOND_ variable of
+// environ (as os.Environ gives it) that sessiond does not read, naming the
+// closest one it does: a misspelt variable is otherwise silently ignored.
+func UnknownVariables(environ []string) []string {
+	known := []string{EnvName("api-key")}
+	newFlagSet("serve", &Config{}, new(string)).VisitAll(func(f *flag.Flag) {
+		known = append(known, EnvName(f.Name))
+	})
+	var warnings []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, envPrefix) && !slices.Contains(known, name) {
+			warnings = append(warnings, fmt.Sprintf("%s is not a sessiond variable and is ignored (did you mean %s?)", name, closest(name, known)))
+		}
+	}
+	return warnings
+}
+
+// closest returns the name of names nearest to name, letter case aside.
+func closest(name string, names []string) string {
+	return slices.MinFunc(names, func(a, b string) int {
+		return cmp.Compare(distance(strings.ToUpper(name), a), distance(strings.ToUpper(name), b))
+	})
+}
+
+// distance is the Levenshtein distance between a and b: the fewest
+// insertions, deletions and substitutions of bytes that make one the
+// other.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := range len(a) {
+		cur := make([]int, len(b)+1)
+		cur[0] = i + 1
+		for j := range len(b) {
+			cost := 1
+			if a[i] == b[j] {
+				cost = 0
+			}
+			cur[j+1] = min(prev[j+1]+1, cur[j]+1, prev[j]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // EnvName is the environment variable of a flag.
 func EnvName(flagName string) string {
-	return "SESSIOND_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // parseProxies reads a comma-separated CIDR list; a bare address is a /32
@@ -123,7 +214,7 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 		if err != nil {
 			a, aerr := netip.ParseAddr(part)
 			if aerr != nil {
-				return nil, fmt.Errorf("--trusted-proxies: %q is not a CIDR", part)
+				return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an address", part)
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
@@ -145,24 +236,38 @@ func (c *Config) fillDefaults() {
 	}
 }
 
-// validate refuses what sessiond will not run with.
-func (c *Config) validate() error {
+// validate refuses what sessiond will not run with, naming each flag as
+// name does.
+func (c *Config) validate(name func(flagName string) string) error {
 	host, _, err := net.SplitHostPort(c.Addr)
 	switch {
 	case err != nil:
-		return fmt.Errorf("--addr %q: want HOST:PORT", c.Addr)
+		return fmt.Errorf("%s %q: want HOST:PORT, e.g. 127.0.0.1:8443", name("addr"), c.Addr)
 	case (c.TLSCert == "") != (c.TLSKey == ""):
-		return errors.New("--tls-cert and --tls-key go together")
+		return fmt.Errorf("%s and %s go together", name("tls-cert"), name("tls-key"))
 	case c.InsecureHTTP && !isLoopback(host) && len(c.TrustedProxies) == 0:
-		return errors.New("--insecure-http is only allowed on a loopback address or behind --trusted-proxies")
-	case c.IdleTimeout <= 0 || c.AbsoluteTimeout <= 0 || c.ReauthMaxAge <= 0 || c.RotationGrace < 0 || c.RotateEvery <= 0:
-		return errors.New("timeouts must be positive durations")
-	case c.IdleTimeout > c.AbsoluteTimeout:
-		return errors.New("--idle-timeout must not exceed --absolute-timeout")
+		return fmt.Errorf("%s is only allowed on a loopback address or behind --trusted-proxies", name("insecure-http"))
 	case c.MaxSessionsPerUser < 0:
-		return errors.New("--max-sessions-per-user must not be negative")
+		return fmt.Errorf("%s must not be negative (0: no limit)", name("max-sessions-per-user"))
 	case !validLevel(c.LogLevel):
-		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+		return fmt.Errorf("%s %q: want debug, info, warn or error", name("log-level"), c.LogLevel)
+	}
+	for _, d := range []struct {
+		flag  string
+		value time.Duration
+	}{
+		{"idle-timeout", c.IdleTimeout}, {"absolute-timeout", c.AbsoluteTimeout},
+		{"reauth-max-age", c.ReauthMaxAge}, {"rotate-every", c.RotateEvery},
+	} {
+		if d.value <= 0 {
+			return fmt.Errorf("%s must be more than 0", name(d.flag))
+		}
+	}
+	switch {
+	case c.RotationGrace < 0:
+		return fmt.Errorf("%s must not be negative", name("rotation-grace"))
+	case c.IdleTimeout > c.AbsoluteTimeout:
+		return fmt.Errorf("%s (%v) must not exceed %s (%v)", name("idle-timeout"), shortDuration(c.IdleTimeout), name("absolute-timeout"), shortDuration(c.AbsoluteTimeout))
 	}
 	return nil
 }

@@ -65,3 +65,84 @@ func TestParse_Refused(t *testing.T) {
 		t.Errorf("insecure HTTP behind trusted proxies refused: %v", err)
 	}
 }
+
+// TestParse_RefusalSaysWhatIsWanted checks that a refused value names its
+// flag, or its variable when it came from the environment, and what is
+// wanted, in one line and with no usage.
+func TestParse_RefusalSaysWhatIsWanted(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--idle-timeout", "5"}, nil, `invalid value "5" for flag -idle-timeout: needs a unit, e.g. 30m`},
+		{[]string{"--rotate-every", "soon"}, nil, `invalid value "soon" for flag -rotate-every: want a duration such as 90s, 30m or 12h`},
+		{nil, map[string]string{"SESSIOND_IDLE_TIMEOUT": "abc"}, `invalid value "abc" for SESSIOND_IDLE_TIMEOUT: want a duration such as 90s, 30m or 12h`},
+		{nil, map[string]string{"SESSIOND_ABSOLUTE_TIMEOUT": "12"}, `invalid value "12" for SESSIOND_ABSOLUTE_TIMEOUT: needs a unit, e.g. 30m`},
+		{[]string{"--max-sessions-per-user", "many"}, nil, `invalid value "many" for flag -max-sessions-per-user: want a whole number`},
+		{nil, map[string]string{"SESSIOND_INSECURE_HTTP": "yes"}, `invalid value "yes" for SESSIOND_INSECURE_HTTP: want true or false`},
+		{[]string{"--idle-timeout", "0s"}, nil, "--idle-timeout must be more than 0"},
+		{nil, map[string]string{"SESSIOND_REAUTH_MAX_AGE": "-1m"}, "SESSIOND_REAUTH_MAX_AGE must be more than 0"},
+		{[]string{"--rotation-grace", "-1s"}, nil, "--rotation-grace must not be negative"},
+		{[]string{"--idle-timeout", "13h"}, nil, "--idle-timeout (13h) must not exceed --absolute-timeout (12h)"},
+		{nil, map[string]string{"SESSIOND_MAX_SESSIONS_PER_USER": "-2"}, "SESSIOND_MAX_SESSIONS_PER_USER must not be negative"},
+		{nil, map[string]string{"SESSIOND_TRUSTED_PROXIES": "10.0.0.0/33"}, `SESSIOND_TRUSTED_PROXIES: "10.0.0.0/33" is not a CIDR`},
+		{[]string{"--addr", "localhost"}, nil, `--addr "localhost": want HOST:PORT`},
+		{nil, map[string]string{"SESSIOND_TLS_CERT": "c.pem"}, "SESSIOND_TLS_CERT and --tls-key go together"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			var out strings.Builder
+			_, err := Parse("serve", tc.args, env(tc.env), &out)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("got %v, want one line with %q", err, tc.want)
+			}
+			if out.Len() > 0 {
+				t.Errorf("Parse wrote %q, want nothing (the caller prints the error)", out.String())
+			}
+		})
+	}
+}
+
+// TestParse_HelpNamesTheVariables checks that -h lists every flag with
+// its SESSIOND_ variable and default, and says how the environment works.
+func TestParse_HelpNamesTheVariables(t *testing.T) {
+	var out strings.Builder
+	if _, err := Parse("serve", []string{"-h"}, env(nil), &out); err != ErrHelp {
+		t.Fatalf("got %v, want ErrHelp", err)
+	}
+	help := out.String()
+	for _, want := range []string{
+		"Usage: sessiond serve [flags]",
+		"SESSIOND_<NAME>",
+		"SESSIOND_API_KEY adds an API key",
+		"--idle-timeout duration  (SESSIOND_IDLE_TIMEOUT)",
+		"(default 30m)",
+		"--insecure-http   (SESSIOND_INSECURE_HTTP)",
+		"--max-sessions-per-user number  (SESSIOND_MAX_SESSIONS_PER_USER)",
+		"--store URL  (SESSIOND_STORE)",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("the help does not say %q:\n%s", want, help)
+		}
+	}
+	for line := range strings.Lines(help) {
+		if len(line) > 81 {
+			t.Errorf("line longer than 80 columns: %q", line)
+		}
+	}
+}
+
+func TestUnknownVariables(t *testing.T) {
+	got := UnknownVariables([]string{
+		"PATH=/usr/bin", "SESSIOND_ADDR=127.0.0.1:1", "SESSIOND_API_KEY=k", "SESSIOND_DATA_KEY_FILE=f",
+		"SESSIOND_IDLE_TIMOUT=5m", "SESSIOND_STOR=memory://", "SESSIOND_tls_cert=c.pem", "sessiond_addr=x",
+	})
+	want := []string{
+		"SESSIOND_IDLE_TIMOUT is not a sessiond variable and is ignored (did you mean SESSIOND_IDLE_TIMEOUT?)",
+		"SESSIOND_STOR is not a sessiond variable and is ignored (did you mean SESSIOND_STORE?)",
+		"SESSIOND_tls_cert is not a sessiond variable and is ignored (did you mean SESSIOND_TLS_CERT?)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
