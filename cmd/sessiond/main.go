@@ -6,6 +6,8 @@
 //
 //	sessiond demo  [flags]   the whole system on one machine, with a demo site
 //	sessiond serve [flags]   the service for production
+//	sessiond admin COMMAND   the operators of the admin UI
+//	sessiond version         the version, commit and Go version
 //
 // Run "sessiond serve -h" for the flags; each is also read from
 // SESSIOND_<NAME> (--idle-timeout is SESSIOND_IDLE_TIMEOUT).
@@ -18,6 +20,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
@@ -30,23 +35,25 @@ const usage = `sessiond: secure session management
 Usage:
   sessiond demo  [flags]   the whole system on one machine, with a demo site
   sessiond serve [flags]   the API and admin UI, for production
-  sessiond admin create-user --username NAME [--data-dir DIR] [--generate]
-                           add an operator account for the admin UI
+  sessiond admin COMMAND   the operators of the admin UI: create-user, list-users,
+                           reset-password, delete-user ("sessiond admin -h")
+  sessiond version         the version, commit and Go version of this binary
   sessiond help            this text
 
-Run "sessiond serve -h" for the flags.
+Run "sessiond serve -h" for the flags; each is also read from SESSIOND_<NAME>
+(--idle-timeout is SESSIOND_IDLE_TIMEOUT).
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run executes a command and returns the exit status: 2 for a usage or
 // configuration error, 1 for a failure while running.
-func run(ctx context.Context, args []string, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -55,7 +62,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	case "serve", "demo":
 		return serve(ctx, args[0], args[1:], stderr)
 	case "admin":
-		return adminCommand(args[1:], stderr)
+		return operators.Command(args[1:], os.Stdin, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, version(debug.ReadBuildInfo()))
+		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stderr, usage)
 		return 0
@@ -66,50 +76,25 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 
 // serve runs the service (and in demo mode the demo site) until ctx ends.
 func serve(ctx context.Context, mode string, args []string, stderr io.Writer) int {
+	for _, w := range config.UnknownVariables(os.Environ()) {
+		fmt.Fprintf(stderr, "sessiond: warning: %s\n", w)
+	}
 	cfg, err := config.Parse(mode, args, os.Getenv, stderr)
 	if errors.Is(err, config.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "sessiond: %v\n", err)
-		return 2
+		return refuse(stderr, err)
 	}
 	log := server.NewLogger(stderr, cfg.LogLevel)
-	app, err := server.Build(ctx, cfg, log)
+	s, err := server.Start(ctx, cfg, mode == "demo", log)
 	if err != nil {
-		fmt.Fprintf(stderr, "sessiond: %v\n", err)
-		return 2
+		return refuse(stderr, err)
 	}
-	defer app.Close()
-	ln, err := app.Listen()
-	if err != nil {
-		fmt.Fprintf(stderr, "sessiond: %v\n", err)
-		return 2
-	}
-	if app.GeneratedKey != "" {
-		fmt.Fprintf(stderr, "sessiond: generated API key (shown once, kept in %s): %s\n", cfg.APIKeyFile, app.GeneratedKey)
-	} else if _, err := os.Stat(cfg.APIKeyFile); err == nil {
-		fmt.Fprintf(stderr, "sessiond: API keys in %s\n", cfg.APIKeyFile)
-	}
-	scheme := "https"
-	if cfg.InsecureHTTP {
-		scheme = "http"
-	}
-	sites, operator, password, err := app.Sites(mode == "demo")
-	if err != nil {
-		fmt.Fprintf(stderr, "sessiond: %v\n", err)
-		return 2
-	}
-	if password != "" {
-		fmt.Fprintf(stderr, "sessiond: created operator %q for the admin UI (password shown once): %s\n", operator, password)
-	}
-	base := scheme + "://" + displayAddr(ln.Addr().String())
-	fmt.Fprintf(stderr, "sessiond: admin UI at %s/admin/ (more operators: sessiond admin create-user --username NAME)\n", base)
-	if mode == "demo" {
-		fmt.Fprintf(stderr, "sessiond: demo site at %s/ (the certificate is self-signed: accept it in your browser)\n", base)
-	}
-	log.Info("listening", "url", scheme+"://"+ln.Addr().String(), "mode", mode, "store", storeKind(cfg.Store))
-	if err := app.Serve(ctx, ln, app.Handler(sites)); err != nil {
+	defer s.App.Close()
+	announce(stderr, mode, s)
+	log.Info("listening", "url", scheme(cfg)+"://"+s.Listener.Addr().String(), "mode", mode, "store", storeKind(cfg.Store))
+	if err := s.App.Serve(ctx, s.Listener, s.Handler); err != nil {
 		log.Error("serving", "error", err)
 		return 1
 	}
@@ -117,11 +102,32 @@ func serve(ctx context.Context, mode string, args []string, stderr io.Writer) in
 	return 0
 }
 
-// adminCommand runs "sessiond admin SUBCOMMAND".
-func adminCommand(args []string, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "create-user" {
-		fmt.Fprintln(stderr, `sessiond admin: want "create-user" (sessiond admin create-user --username NAME)`)
-		return 2
+// refuse reports a configuration or start that sessiond refuses, as one
+// line, and returns exit status 2.
+func refuse(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "sessiond: %s\n", oneLine(err.Error()))
+	return 2
+}
+
+// oneLine joins the lines of a message, each line once: pgx, for one,
+// reports a failed connection on a line of its own per attempt.
+func oneLine(msg string) string {
+	var out string
+	var seen []string
+	for line := range strings.Lines(msg) {
+		line = strings.TrimSpace(line)
+		if line == "" || slices.Contains(seen, line) {
+			continue
+		}
+		seen = append(seen, line)
+		switch {
+		case out == "":
+		case strings.HasSuffix(out, ":"):
+			out += " "
+		default:
+			out += "; "
+		}
+		out += line
 	}
-	return operators.CreateUserCommand(args[1:], os.Stdin, os.Stdout, stderr)
+	return out
 }

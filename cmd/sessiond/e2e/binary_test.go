@@ -69,16 +69,24 @@ func cleanEnv(env ...string) []string {
 // stderr.
 func run(t *testing.T, dir string, env []string, args ...string) (int, string) {
 	t.Helper()
+	code, _, stderr := runOut(t, dir, env, args...)
+	return code, stderr
+}
+
+// runOut runs sessiond to its end in dir and returns its exit status,
+// stdout and stderr.
+func runOut(t *testing.T, dir string, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir, cmd.Env = dir, cleanEnv(env...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.WaitDelay = startWait
 	err := cmd.Run()
 	if _, ok := err.(*exec.ExitError); err != nil && !ok {
 		t.Fatalf("sessiond %v: %v", args, err)
 	}
-	return cmd.ProcessState.ExitCode(), stderr.String()
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
 }
 
 // proc is a running sessiond.
@@ -95,7 +103,14 @@ type proc struct {
 // listens. It is killed if it still runs when t ends.
 func start(t *testing.T, env []string, args ...string) (*proc, string) {
 	t.Helper()
-	p := &proc{cmd: exec.Command(binary(t), append([]string{"serve"}, args...)...),
+	return startCommand(t, "serve", env, args...)
+}
+
+// startCommand starts sessiond command (serve or demo) with args and env,
+// and waits until it listens. It is killed if it still runs when t ends.
+func startCommand(t *testing.T, command string, env []string, args ...string) (*proc, string) {
+	t.Helper()
+	p := &proc{cmd: exec.Command(binary(t), append([]string{command}, args...)...),
 		stderr: &syncBuffer{}, url: make(chan string, 1), exited: make(chan struct{})}
 	p.cmd.Env = cleanEnv(env...)
 	pipe, err := p.cmd.StderrPipe()

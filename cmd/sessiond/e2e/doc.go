@@ -2,7 +2,7 @@
 // server.Build assembles it on each store (memory, bbolt, PostgreSQL and
 // Redis when reachable), and the built sessiond binary itself for what
 // only a process shows (restart, graceful shutdown, exit statuses, the
-// environment).
+// environment, what the commands print and what the demo tells to try).
 //
 // The tests need nothing but the Go toolchain; the PostgreSQL and Redis
 // cases skip with the reason when their server does not answer

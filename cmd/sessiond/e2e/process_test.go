@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -157,6 +159,9 @@ func TestProcess_Environment(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "api-keys")); err == nil {
 				t.Errorf("an api-keys file was written although SESSIOND_API_KEY is set")
 			}
+			if !strings.Contains(string(p.stderr.Bytes()), "sessiond: WARNING: no --tls-cert given: serving HTTPS with a self-signed development certificate") {
+				t.Errorf("serve without --tls-cert gave no warning:\n%s", p.stderr.Bytes())
+			}
 			s := &service{base: base, key: key, client: newClient(t, dir), seen: &tokens{}}
 			a := s.call(t, "POST", "/v1/sessions", with("user_id", "env"))
 			want(t, "create", a, http.StatusCreated)
@@ -204,32 +209,46 @@ func freeAddr(t *testing.T) string {
 // listening.
 func TestProcess_RefusedConfiguration(t *testing.T) {
 	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { taken.Close() })
 	for _, tc := range []struct {
 		name string
 		env  []string
 		args []string
+		want string // in the line, when not empty
 	}{
-		{"insecure HTTP off loopback", nil, []string{"serve", "--insecure-http", "--addr", "0.0.0.0:1234"}},
-		{"insecure HTTP off loopback from the environment", []string{"SESSIOND_INSECURE_HTTP=true", "SESSIOND_ADDR=0.0.0.0:1234"}, []string{"demo"}},
-		{"address without port", nil, []string{"serve", "--addr", "localhost"}},
-		{"zero idle timeout", nil, []string{"serve", "--idle-timeout", "0s"}},
-		{"idle over absolute", nil, []string{"serve", "--idle-timeout", "2h", "--absolute-timeout", "1h"}},
-		{"certificate without key", nil, []string{"serve", "--tls-cert", "cert.pem"}},
-		{"unknown log level", nil, []string{"serve", "--log-level", "loud"}},
-		{"stray argument", nil, []string{"serve", "now"}},
-		{"bad duration in the environment", []string{"SESSIOND_IDLE_TIMEOUT=soon"}, []string{"serve"}},
-		{"unknown store", nil, []string{"serve", "--store", "ftp://example"}},
-		{"store URL without path", nil, []string{"serve", "--store", "bolt://"}},
-		{"unknown command", nil, []string{"frobnicate"}},
+		{"insecure HTTP off loopback", nil, []string{"serve", "--insecure-http", "--addr", "0.0.0.0:1234"}, ""},
+		{"insecure HTTP off loopback from the environment", []string{"SESSIOND_INSECURE_HTTP=true", "SESSIOND_ADDR=0.0.0.0:1234"}, []string{"demo"}, ""},
+		{"address without port", nil, []string{"serve", "--addr", "localhost"}, ""},
+		{"zero idle timeout", nil, []string{"serve", "--idle-timeout", "0s"}, ""},
+		{"idle over absolute", nil, []string{"serve", "--idle-timeout", "2h", "--absolute-timeout", "1h"}, ""},
+		{"certificate without key", nil, []string{"serve", "--tls-cert", "cert.pem"}, ""},
+		{"unknown log level", nil, []string{"serve", "--log-level", "loud"}, ""},
+		{"stray argument", nil, []string{"serve", "now"}, ""},
+		{"bad duration in the environment", []string{"SESSIOND_IDLE_TIMEOUT=soon"}, []string{"demo"}, `"soon" for SESSIOND_IDLE_TIMEOUT: want a duration`},
+		{"unknown store", nil, []string{"serve", "--store", "ftp://example"}, ""},
+		{"store URL without path", nil, []string{"serve", "--store", "bolt://"}, ""},
+		{"unknown command", nil, []string{"frobnicate"}, ""},
+		{"duration without a unit", nil, []string{"serve", "--idle-timeout", "5"}, "-idle-timeout: needs a unit, e.g. 30m"},
+		{"missing TLS file", nil, []string{"serve", "--tls-cert", "cert.pem", "--tls-key", "key.pem"}, "--tls-cert: open cert.pem: no such file"},
+		{"unreachable PostgreSQL", nil, []string{"serve", "--store", "postgres://nobody@127.0.0.1:1/x"}, "connection refused"},
+		{"address in use", nil, []string{"demo", "--addr", taken.Addr().String()}, "--addr: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			code, stderr := run(t, t.TempDir(), tc.env, tc.args...)
+			dir := t.TempDir()
+			code, stderr := run(t, dir, tc.env, tc.args...)
 			if code != 2 {
 				t.Errorf("exit status: got %d, want 2", code)
 			}
-			if n := strings.Count(stderr, "\n"); n != 1 || !strings.HasPrefix(stderr, "sessiond") {
-				t.Errorf("stderr: got %d lines %q, want one line from sessiond", n, stderr)
+			if n := strings.Count(stderr, "\n"); n != 1 || !strings.HasPrefix(stderr, "sessiond") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr: got %d lines %q, want one line from sessiond with %q", n, stderr, tc.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "sessiond-data")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the refused start left a data directory (%v)", err)
 			}
 		})
 	}
@@ -247,6 +266,10 @@ func TestProcess_Help(t *testing.T) {
 		{[]string{"serve", "--help"}, "-idle-timeout"},
 		{[]string{"serve", "-h"}, "-store"},
 		{[]string{"demo", "--help"}, "-data-dir"},
+		{[]string{"serve", "-h"}, "--idle-timeout duration  (SESSIOND_IDLE_TIMEOUT)"},
+		{[]string{"admin", "-h"}, "reset-password --username admin"},
+		{[]string{"admin", "reset-password", "--help"}, "Usage: sessiond admin reset-password"},
+		{[]string{"help"}, "sessiond version"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()

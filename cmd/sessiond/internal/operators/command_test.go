@@ -7,23 +7,33 @@ import (
 	"testing"
 )
 
-// runCreateUser runs the command with testParams and no environment.
-func runCreateUser(args []string, stdin string) (code int, stdout, stderr string) {
+// runAdmin runs "sessiond admin" with args, testParams and no
+// environment.
+func runAdmin(stdin string, args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	env := func(string) string { return "" }
-	code = createUser(testParams, env, args, strings.NewReader(stdin), &out, &errOut)
+	code = command(testParams, env, args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// runCreateUser runs "sessiond admin create-user" with args.
+func runCreateUser(args []string, stdin string) (code int, stdout, stderr string) {
+	return runAdmin(stdin, append([]string{"create-user"}, args...)...)
+}
+
+// commandCase is a command line, its standard input, and the exit status
+// and part of stderr it should give.
+type commandCase struct {
+	name  string
+	args  []string
+	stdin string
+	code  int
+	msg   string
 }
 
 func TestCreateUserCommand(t *testing.T) {
 	dir := t.TempDir()
-	for _, tc := range []struct {
-		name  string
-		args  []string
-		stdin string
-		code  int
-		msg   string
-	}{
+	for _, tc := range []commandCase{
 		{"from stdin", []string{"--username", "alice", "--data-dir", dir}, "alice's password\n", 0, `operator "alice" created`},
 		{"crlf line", []string{"--username", "carol", "--data-dir", dir}, "carol's password\r\nignored\n", 0, "created"},
 		{"taken", []string{"--username", "alice", "--data-dir", dir}, "another password\n", 1, `operator "alice" exists`},
@@ -77,7 +87,7 @@ func TestCreateUserCommand_DataDirFromEnvironment(t *testing.T) {
 		return ""
 	}
 	var out, errOut bytes.Buffer
-	code := createUser(testParams, env, []string{"--username", "alice"}, strings.NewReader("alice's password\n"), &out, &errOut)
+	code := command(testParams, env, []string{"create-user", "--username", "alice"}, strings.NewReader("alice's password\n"), &out, &errOut)
 	if code != 0 || !NewFile(Path(dir)).Exists("alice") {
 		t.Errorf("got %d %q, want alice created in $SESSIOND_DATA_DIR", code, errOut.String())
 	}

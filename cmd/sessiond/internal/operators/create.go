@@ -31,12 +31,6 @@ func Create(path, username, password string) error {
 
 // create is Create with the given hash parameters.
 func create(p pwhash.Params, path, username, password string) error {
-	if !ValidUsername(username) {
-		return ErrBadUsername
-	}
-	if len(password) < MinPasswordLen {
-		return ErrShortPassword
-	}
 	accounts, err := readAccounts(path)
 	if err != nil {
 		return err
@@ -44,11 +38,11 @@ func create(p pwhash.Params, path, username, password string) error {
 	if _, found := find(accounts, username); found {
 		return ErrExists
 	}
-	phc, err := p.Hash(password)
+	line, err := accountLine(p, username, password)
 	if err != nil {
 		return err
 	}
-	return appendLine(path, username+":"+phc+"\n")
+	return appendLine(path, line)
 }
 
 // EnsureFirst makes the account "admin" with a random password when the

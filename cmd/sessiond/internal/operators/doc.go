@@ -12,11 +12,15 @@
 // and its password hash in the PHC string format. Blank lines and lines
 // starting with # are skipped; any other line that is not an account makes
 // the whole file refused, so that a damaged file is noticed rather than
-// half read. [Create] adds an account ("sessiond admin create-user", see
-// [CreateUserCommand]); [EnsureFirst] makes an "admin" account with a
-// random password when the file holds none, for the first start. To
-// remove an operator, delete the line: [File] reads the file on every
-// call, so the change applies at once, to sessions already open too.
+// half read. [EnsureFirst] makes an "admin" account with a random
+// password when the file holds none, for the first start. The commands
+// of "sessiond admin" ([Command]) add an account (create-user, also
+// [Create]), list them (list-users), replace a password (reset-password,
+// for instance the first one, shown once) and remove an account
+// (delete-user), rewriting the file atomically and leaving its comments
+// and other lines alone. [File] reads the file on every call, so a change
+// applies at once: a removed operator's sessions end at their next
+// request.
 //
 // # Password hashing
 //
