@@ -56,6 +56,8 @@ const (
 	ReasonRenew      = "renew"       // rotation on privilege change
 	ReasonAnomaly    = "anomaly"     // revoked by the anomaly policy
 	ReasonEvicted    = "evicted"     // revoked by the session limit
+	ReasonPending    = "pending"     // session.created: a half-finished login, its second factor due
+	ReasonMFAFailed  = "mfa_failed"  // a half-finished login ended by too many wrong second factors
 
 	ReasonIPChange             = "ip_change"                // session.anomaly: the IP left its network
 	ReasonUserAgentChange      = "user_agent_change"        // session.anomaly: the User-Agent changed or went missing

@@ -165,7 +165,11 @@ func (m *Manager) create(ctx context.Context, info LoginInfo, values map[string]
 	if err := m.store.Create(ctx, rec); err != nil {
 		return nil, "", storeErr(err)
 	}
-	m.audit(ctx, EventCreated, rec, info.Client, "")
+	reason := ""
+	if info.Pending {
+		reason = ReasonPending
+	}
+	m.audit(ctx, EventCreated, rec, info.Client, reason)
 	return m.newSession(rec, info.Client, h), tok, nil
 }
 

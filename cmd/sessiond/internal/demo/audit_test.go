@@ -101,7 +101,7 @@ func TestAudit_OneLoginOneStory_R52(t *testing.T) {
 	wantStatus(t, "wrong code", b.secondStep("000000"), 401)
 	wantRedirect(t, "second step", b.secondStep(s.code(secret)), "/account")
 	wantStory(t, "two-step login", story(t, s.auditLog(), before, alice), []string{
-		"session.created A",          // pending: the password was right
+		"session.created A pending",  // the password was right
 		"login.failed A totp",        // a wrong code
 		"session.revoked A login",    // the pending login is finished…
 		"session.created B",          // …by the session that grants access
@@ -115,9 +115,9 @@ func TestAudit_OneLoginOneStory_R52(t *testing.T) {
 		c.secondStep("000000")
 	}
 	wantStory(t, "two-step login ended by wrong codes", story(t, s.auditLog(), before, alice), []string{
-		"session.created A",
+		"session.created A pending",
 		"login.failed A totp", "login.failed A totp", "login.failed A totp", "login.failed A totp", "login.failed A totp",
-		"session.revoked A logout",
+		"session.revoked A mfa_failed",
 	})
 
 	s.clock.Advance(time.Minute) // past the wrong codes' backoff
@@ -127,7 +127,7 @@ func TestAudit_OneLoginOneStory_R52(t *testing.T) {
 	s.clock.Advance(sessiond.DefaultPendingTimeout + time.Second)
 	d.get("/login/mfa")
 	wantStory(t, "two-step login left alone", story(t, s.auditLog(), before, alice), []string{
-		"session.created A",
+		"session.created A pending",
 		"session.expired A absolute",
 	})
 }

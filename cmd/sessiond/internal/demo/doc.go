@@ -34,14 +34,15 @@
 //     (reason "pwd") for that session;
 //   - a wrong password: login.failed (reason "password"), with the user's
 //     id when there is such a user, and no session;
-//   - a two-step login, pending then completed: session.created for the
-//     pending session when the password is right (it grants nothing);
+//   - a two-step login, pending then completed: session.created (reason
+//     "pending") for the pending session when the password is right (it
+//     grants nothing);
 //     login.failed (reason "totp") for each wrong code; with the right
 //     code, session.revoked for the pending session (reason "login": its
 //     login is finished) followed by session.created and login.succeeded
 //     (reason "pwd+totp") for the session that grants access. Five wrong
 //     codes end the pending session instead (session.revoked, reason
-//     "logout"), and one left alone expires (session.expired).
+//     "mfa_failed"), and one left alone expires (session.expired).
 //
 // login.succeeded is written once per login, always for the session that
 // grants access: it is what counts logins.

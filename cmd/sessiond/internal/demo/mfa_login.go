@@ -80,7 +80,10 @@ func (s *Site) wrongCode(w http.ResponseWriter, r *http.Request, sess *sessiond.
 	s.cfg.Manager.Audit(r.Context(), sessiond.Event{Type: sessiond.EventLoginFailed, UserID: user.ID, SessionID: sess.ID(), IP: client.IP, UserAgent: client.UserAgent, Reason: "totp"})
 	tries, _ := sessiond.Get[int](sess, triesKey)
 	if tries+1 >= maxCodeTries {
-		s.cfg.Manager.Logout(r.Context())
+		if err := sess.Revoke(r.Context(), sessiond.ReasonMFAFailed); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		s.render(w, r, http.StatusUnauthorized, "login", view{Title: "Log in", Error: "Too many wrong codes. Please log in again."})
 		return
 	}

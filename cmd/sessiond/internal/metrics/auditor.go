@@ -10,7 +10,7 @@ import (
 var revokeReasons = []string{
 	sessiond.ReasonLogout, sessiond.ReasonLogin, sessiond.ReasonRevoked,
 	sessiond.ReasonUser, sessiond.ReasonAll, sessiond.ReasonTokenReuse,
-	sessiond.ReasonAnomaly, sessiond.ReasonEvicted, "other",
+	sessiond.ReasonAnomaly, sessiond.ReasonEvicted, sessiond.ReasonMFAFailed, "other",
 }
 
 // auditor counts lifecycle events and passes each on.
