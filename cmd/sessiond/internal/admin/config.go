@@ -31,9 +31,11 @@ type Operators interface {
 	// is password. It must take as long for an unknown user as for a
 	// wrong password. An error means no answer could be had.
 	Verify(username, password string) (bool, error)
-	// Exists reports whether username still names an operator. It is
-	// asked on every request: an operator removed is signed out at once.
-	Exists(username string) bool
+	// Stamp returns a value that changes whenever username's password
+	// does, and reports whether username still names an operator. It is
+	// asked on every request: an operator removed, or whose password was
+	// replaced (sessiond admin reset-password), is signed out at once.
+	Stamp(username string) (string, bool)
 }
 
 // User is an application user as a UserDirectory knows it.

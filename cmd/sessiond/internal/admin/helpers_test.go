@@ -51,11 +51,18 @@ func (f *fakeOperators) Verify(name, password string) (bool, error) {
 	return ok && subtle.ConstantTimeCompare([]byte(want), []byte(password)) == 1, nil
 }
 
-func (f *fakeOperators) Exists(name string) bool {
+func (f *fakeOperators) Stamp(name string) (string, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	_, ok := f.users[name]
-	return ok
+	pw, ok := f.users[name]
+	return pw, ok // the plain password stands for its hash here
+}
+
+// setPassword replaces name's password.
+func (f *fakeOperators) setPassword(name, password string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[name] = password
 }
 
 func (f *fakeOperators) remove(name string) {

@@ -78,7 +78,9 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 // signIn starts the session of an operator whose password was right, and
 // ends the login attempt as a success once it has.
 func (u *UI) signIn(w http.ResponseWriter, r *http.Request, name string, attempt *throttle.Attempt, client sessiond.Client, next string) {
-	s, err := u.ops.Login(r.Context(), sessiond.LoginInfo{UserID: userPrefix + name, Methods: []string{"pwd"}})
+	// The stamp of the password just checked: a reset signs this session out.
+	stamp, _ := u.cfg.Operators.Stamp(name)
+	s, err := u.ops.Login(r.Context(), sessiond.LoginInfo{UserID: userPrefix + name, Methods: []string{"pwd"}, Data: map[string]any{stampKey: stamp}})
 	if err != nil {
 		u.fail(w, r, err)
 		return

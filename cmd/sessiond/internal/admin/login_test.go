@@ -254,6 +254,22 @@ func TestOperatorRemoved_R31(t *testing.T) {
 	}
 }
 
+// An operator whose password is replaced (sessiond admin reset-password)
+// is signed out at once everywhere, and signs in with the new one (R33).
+func TestOperatorPasswordReset_SignsOut_R33(t *testing.T) {
+	e := newEnv(t)
+	b := e.operator()
+	if resp, _ := b.get("/admin/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("before the reset: got %d, want 200", resp.StatusCode)
+	}
+	e.ops.setPassword(opName, "a new operator password")
+	resp, _ := b.get("/admin/")
+	wantRedirect(t, resp, "/admin/login")
+	if evs := e.events(sessiond.EventQuery{UserID: "operator:root", Type: sessiond.EventRevoked}); len(evs) != 1 {
+		t.Errorf("got %d session.revoked events for the operator, want 1", len(evs))
+	}
+}
+
 // Operator sessions live in a store of their own: the application's lists
 // never show them and its "revoke everything" leaves them alone.
 func TestOperatorSessions_Private(t *testing.T) {

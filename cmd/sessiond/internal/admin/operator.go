@@ -50,17 +50,23 @@ func sessionID(r *http.Request) string {
 	return ""
 }
 
+// stampKey is the session data that holds the operator's password stamp
+// (Operators.Stamp) as it was at login.
+const stampKey = "operator_stamp"
+
 // current returns the operator signed in on r. A session whose operator
-// has been removed is ended.
+// has been removed, or whose password has been replaced since the login,
+// is ended.
 func (u *UI) current(r *http.Request) (operator, bool) {
 	s := sessiond.FromContext(r.Context())
 	if s == nil {
 		return operator{}, false
 	}
 	name, ok := strings.CutPrefix(s.UserID(), userPrefix)
-	if !ok || !u.cfg.Operators.Exists(name) {
+	stamp, exists := u.cfg.Operators.Stamp(name)
+	if at, _ := sessiond.Get[string](s, stampKey); !ok || !exists || at != stamp {
 		if err := s.Revoke(r.Context(), sessiond.ReasonRevoked); err != nil {
-			u.cfg.Log.Error("admin: ending the session of a removed operator", "error", err)
+			u.cfg.Log.Error("admin: ending the session of a removed or changed operator", "error", err)
 		}
 		return operator{}, false
 	}

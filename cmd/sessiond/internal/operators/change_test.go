@@ -140,7 +140,7 @@ func TestDeleteUser(t *testing.T) {
 		t.Fatalf("got %d %q, want 0", code, stderr)
 	}
 	f := NewFile(path)
-	if f.Exists("bob") || !f.Exists("alice") {
+	if exists(f, "bob") || !exists(f, "alice") {
 		t.Error("bob still exists or alice is gone")
 	}
 	if got, want := readString(t, path), before[:strings.Index(before, "bob:")]; got != want {
@@ -148,7 +148,7 @@ func TestDeleteUser(t *testing.T) {
 	}
 
 	code, _, stderr = runAdmin("", "delete-user", "--username", "alice", "--data-dir", dir)
-	if code != 1 || !strings.Contains(stderr, "the last one") || !f.Exists("alice") {
+	if code != 1 || !strings.Contains(stderr, "the last one") || !exists(f, "alice") {
 		t.Errorf("last operator: got %d %q, want 1 and alice kept", code, stderr)
 	}
 }

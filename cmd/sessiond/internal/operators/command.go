@@ -53,8 +53,8 @@ Adds an operator of the admin UI to <data-dir>/operators. ` + passwordHelp},
 
 Replaces the password of an operator of the admin UI, such as the first
 password of "admin" shown once at the first start. The next login needs
-the new password; sessions already open in the admin UI stay open until
-they end or sessiond restarts. ` + passwordHelp},
+the new password, and the operator's sessions already open in the admin
+UI end at their next request. ` + passwordHelp},
 	"list-users": {runList, false, false, `Usage: sessiond admin list-users [--data-dir DIR]
 
 Prints the names of the operators of the admin UI, one per line.

@@ -88,7 +88,7 @@ func TestCreateUserCommand_DataDirFromEnvironment(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	code := command(testParams, env, []string{"create-user", "--username", "alice"}, strings.NewReader("alice's password\n"), &out, &errOut)
-	if code != 0 || !NewFile(Path(dir)).Exists("alice") {
+	if code != 0 || !exists(NewFile(Path(dir)), "alice") {
 		t.Errorf("got %d %q, want alice created in $SESSIOND_DATA_DIR", code, errOut.String())
 	}
 }

@@ -2,6 +2,8 @@ package operators
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
@@ -45,15 +47,22 @@ func (f *File) Verify(username, password string) (bool, error) {
 	return ok && found, err
 }
 
-// Exists reports whether username names an operator. It reports false
-// when the file cannot be read or is malformed (fail closed).
-func (f *File) Exists(username string) bool {
+// Stamp returns a value that changes whenever username's password does,
+// and reports whether username names an operator. It reports false when
+// the file cannot be read or is malformed (fail closed). The stamp is a
+// digest of the password's hash: it tells one hash from another and
+// nothing else.
+func (f *File) Stamp(username string) (string, bool) {
 	accounts, err := readAccounts(f.path)
 	if err != nil {
-		return false
+		return "", false
 	}
-	_, found := find(accounts, username)
-	return found
+	a, found := find(accounts, username)
+	if !found {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(a.phc))
+	return hex.EncodeToString(sum[:16]), true
 }
 
 // dummy returns a hash of a random password under p, made once per p.
