@@ -18,10 +18,11 @@
 //
 // # Cost
 //
-// Find, the lookup behind every request, takes a read lock, two map lookups
-// and a copy of the record: one allocation for the struct and one for each
-// non-empty slice (Retired, AuthMethods, Data), because the record a store
-// returns is the caller's own. Readers never wait for each other. Sweep
+// Find, the lookup behind every request, takes a read lock and two map
+// lookups, and allocates nothing: it returns the stored record itself,
+// which the [sessiond.Store] contract makes read-only to the caller, and
+// every write stores a new copy instead of changing it in place. Readers
+// never wait for each other. Sweep
 // scans every record under the read lock and takes the write lock only to
 // remove the expired ones. ListAll, with no index by deadline to read,
 // scans every record under the read lock too, for each page.
