@@ -56,7 +56,7 @@ func TestLoad_FileFormat(t *testing.T) {
 
 func TestRequire_R7(t *testing.T) {
 	set := &Set{}
-	set.add("the-right-key-0123")
+	set.add("the-right-key-0123", Full)
 	h := set.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("in")) }))
 	cases := map[string]struct {
 		header string
@@ -90,6 +90,94 @@ func TestRequire_R7(t *testing.T) {
 			var body struct{ Error, Detail string }
 			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error != "unauthorized" || body.Detail == "" {
 				t.Errorf("body: got %q, want {error: unauthorized, detail: a sentence}", w.Body)
+			}
+		})
+	}
+}
+
+// TestLoad_Scopes checks the key file's scopes: a key alone is a full
+// key, "KEY forward-auth" a forward-auth key, and anything else after a
+// key refuses the file without quoting the line.
+func TestLoad_Scopes(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "api-keys")
+	os.WriteFile(file, []byte("full-key-0123456789\nproxy-key-0123456789 forward-auth\n\tother-proxy-012345\t forward-auth \n"), 0o600)
+	set, _, err := Load(file, "env-key-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]Scope{
+		"full-key-0123456789": Full, "proxy-key-0123456789": ForwardAuth,
+		"other-proxy-012345": ForwardAuth, "env-key-0123456789": Full,
+	} {
+		if got, ok := set.Scope(key); !ok || got != want {
+			t.Errorf("Scope(%q): got %q, %v; want %q, true", key, got, ok, want)
+		}
+	}
+	if _, ok := set.Scope("proxy-key-0123456789 forward-auth"); ok {
+		t.Errorf("the whole line was taken as a key")
+	}
+	for name, content := range map[string]string{
+		"unknown scope":      "secret-key-0123456789 admin\n",
+		"scope in caps":      "secret-key-0123456789 FORWARD-AUTH\n",
+		"two scopes":         "secret-key-0123456789 forward-auth forward-auth\n",
+		"short scoped key":   "short forward-auth\n",
+		"scope without key":  "forward-auth\n",
+		"unknown, then good": "secret-key-0123456789 full\nproxy-key-0123456789 forward-auth\n",
+	} {
+		os.WriteFile(file, []byte(content), 0o600)
+		_, _, err := Load(file, "")
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		if strings.Contains(err.Error(), "secret-key") {
+			t.Errorf("%s: the error quotes the key: %v", name, err)
+		}
+	}
+}
+
+// TestRequireScope_R7 checks that a forward-auth key passes only where
+// its scope is asked for, and is refused 403 in JSON elsewhere, while a
+// full key passes everywhere and a wrong key is 401 everywhere.
+func TestRequireScope_R7(t *testing.T) {
+	set := &Set{}
+	set.add("the-full-key-01234", Full)
+	set.add("the-proxy-key-0123", ForwardAuth)
+	in := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("in")) })
+	handlers := map[string]http.Handler{"full": set.Require(in), "forward-auth": set.RequireScope(ForwardAuth, in)}
+	cases := []struct {
+		route, key string
+		want       int
+		wantError  string
+	}{
+		{"full", "the-full-key-01234", 200, ""},
+		{"full", "the-proxy-key-0123", 403, "forbidden"},
+		{"full", "the-other-key-0123", 401, "unauthorized"},
+		{"forward-auth", "the-full-key-01234", 200, ""},
+		{"forward-auth", "the-proxy-key-0123", 200, ""},
+		{"forward-auth", "the-other-key-0123", 401, "unauthorized"},
+	}
+	for _, c := range cases {
+		t.Run(c.route+" "+c.key, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/v1/x", nil)
+			r.Header.Set("Authorization", "Bearer "+c.key)
+			w := httptest.NewRecorder()
+			handlers[c.route].ServeHTTP(w, r)
+			if w.Code != c.want {
+				t.Fatalf("status: got %d, want %d", w.Code, c.want)
+			}
+			if c.wantError == "" {
+				return
+			}
+			var body struct{ Error, Detail string }
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error != c.wantError || body.Detail == "" {
+				t.Errorf("body: got %q, want {error: %s, detail: a sentence}", w.Body, c.wantError)
+			}
+			if strings.Contains(w.Body.String(), "key-0123") {
+				t.Errorf("the refusal echoes a key")
+			}
+			if cc := w.Header().Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("Cache-Control: got %q, want no-store", cc)
 			}
 		})
 	}
