@@ -70,6 +70,13 @@ func (g Guard) Check(r *http.Request) error {
 	if s == nil {
 		return ErrNoSession
 	}
+	return g.CheckSession(s)
+}
+
+// CheckSession reports why s does not meet the guard, or nil: Check for a
+// session loaded outside the middleware ([Manager.Load]), by a service
+// that judges requests for another server.
+func (g Guard) CheckSession(s *Session) error {
 	rec := s.record()
 	switch {
 	case rec.state() == StatePending:

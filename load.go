@@ -34,6 +34,18 @@ func (m *Manager) Load(ctx context.Context, token string, c Client) (*Session, s
 	return s, tok, nil
 }
 
+// LoadWithoutRotation is [Manager.Load] for a caller that could not
+// deliver a new token to the token's holder: a token due for periodic
+// rotation is kept, and only the idle touch is written. Login,
+// re-authentication and [Session.Renew] still rotate.
+func (m *Manager) LoadWithoutRotation(ctx context.Context, token string, c Client) (*Session, error) {
+	s := new(Session)
+	if _, err := m.load(ctx, token, c, false, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // load is Load into s, with periodic rotation optional. It counts invalid
 // tokens against the client.
 func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool, s *Session) (string, error) {

@@ -344,6 +344,22 @@ func (m *Manager) sessionCookie(tok string, rec *Record) *http.Cookie {
 	return c
 }
 
+// CookieToken returns the token of r's session cookie, read as the
+// middleware reads it (the first cookie named Config.CookieName), and
+// whether there is one. With [Manager.Load] and [Manager.SessionCookie] it
+// serves a handler that judges a browser's request for another server,
+// outside the middleware.
+func (m *Manager) CookieToken(r *http.Request) (string, bool) {
+	return cookieValue(r.Header, m.cfg.CookieName)
+}
+
+// SessionCookie returns the cookie the middleware sets to carry tok, a
+// token of s (one [Manager.Load] rotated, for instance), with every
+// attribute the middleware gives it.
+func (m *Manager) SessionCookie(tok string, s *Session) *http.Cookie {
+	return m.sessionCookie(tok, s.record())
+}
+
 // expiredCookie tells the browser to drop the session cookie.
 func (m *Manager) expiredCookie() *http.Cookie {
 	c := m.baseCookie()

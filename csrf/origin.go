@@ -112,6 +112,25 @@ func (o *originPolicy) bypassed(r *http.Request) bool {
 	return h == bypassMark
 }
 
+// checkRequest lets a safe method through, and checks the origin of the
+// others and of a protocol upgrade.
+func (o *originPolicy) checkRequest(r *http.Request) error {
+	if !safeMethod(r.Method) {
+		return o.check(r)
+	}
+	if r.Header.Get("Upgrade") == "" {
+		return nil
+	}
+	// A protocol upgrade (a WebSocket handshake) is a GET that opens a
+	// channel carrying the user's cookies: another site's page must not
+	// open it (cross-site WebSocket hijacking). Browsers always send
+	// Origin with it and can add no token, so its origin is checked as an
+	// unsafe request's is, and no token is asked for.
+	unsafe := *r
+	unsafe.Method = http.MethodPost
+	return o.check(&unsafe)
+}
+
 // check refuses an unsafe request unless it is shown to be same-origin
 // or from a trusted origin. It assumes r's method is unsafe.
 func (o *originPolicy) check(r *http.Request) error {

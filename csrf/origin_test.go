@@ -305,3 +305,41 @@ func TestCheck_InsecureBypassPatterns(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckOrigin_R42 checks the origin rules without a token, on a
+// request built from what a proxy forwards: the host it names, not the
+// connection's.
+func TestCheckOrigin_R42(t *testing.T) {
+	tests := []struct {
+		name, method, host, sfs, origin, upgrade string
+		want                                     error
+	}{
+		{"safe from anywhere", "GET", "app.example", "cross-site", "https://evil.example", "", nil},
+		{"same origin POST", "POST", "app.example", "same-origin", "https://app.example", "", nil},
+		{"same origin by Origin alone", "DELETE", "app.example", "", "https://app.example", "", nil},
+		{"cross-site POST", "POST", "app.example", "cross-site", "https://evil.example", "", csrf.ErrCrossOrigin},
+		{"same-site POST", "POST", "app.example", "same-site", "https://sub.app.example", "", csrf.ErrCrossOrigin},
+		{"foreign Origin", "PUT", "app.example", "", "https://evil.example", "", csrf.ErrCrossOrigin},
+		{"Origin of another host", "POST", "other.example", "", "https://app.example", "", csrf.ErrCrossOrigin},
+		{"null Origin", "POST", "app.example", "", "null", "", csrf.ErrNullOrigin},
+		{"neither header", "POST", "app.example", "", "", "", csrf.ErrNoOrigin},
+		{"lower-case method is unsafe", "post", "app.example", "cross-site", "https://evil.example", "", csrf.ErrCrossOrigin},
+		{"cross-site upgrade", "GET", "app.example", "cross-site", "https://evil.example", "websocket", csrf.ErrCrossOrigin},
+		{"same-origin upgrade", "GET", "app.example", "same-origin", "https://app.example", "websocket", nil},
+		{"http Origin over https", "POST", "app.example", "", "http://app.example", "", csrf.ErrCrossOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "https://sessiond.internal/v1/forward-auth", nil)
+			r.Method, r.Host = tt.method, tt.host
+			for k, v := range map[string]string{"Sec-Fetch-Site": tt.sfs, "Origin": tt.origin, "Upgrade": tt.upgrade} {
+				if v != "" {
+					r.Header.Set(k, v)
+				}
+			}
+			if err := csrf.CheckOrigin(r); !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+				t.Errorf("got %v, want %v", err, tt.want)
+			}
+		})
+	}
+}

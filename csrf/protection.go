@@ -230,23 +230,28 @@ func (p *Protection) check(w http.ResponseWriter, r *http.Request) error {
 	if p.origins.bypassed(r) {
 		return nil
 	}
-	if safeMethod(r.Method) {
-		if r.Header.Get("Upgrade") == "" {
-			return nil
-		}
-		// A protocol upgrade (a WebSocket handshake) is a GET that opens
-		// a channel carrying the user's cookies: another site's page must
-		// not open it (cross-site WebSocket hijacking). Browsers always
-		// send Origin with it and can add no token, so its origin is
-		// checked as an unsafe request's is, and no token is asked for.
-		unsafe := *r
-		unsafe.Method = http.MethodPost
-		return p.origins.check(&unsafe)
-	}
-	if err := p.origins.check(r); err != nil {
+	if err := p.origins.checkRequest(r); err != nil || safeMethod(r.Method) {
 		return err
 	}
 	return p.checkToken(w, r)
+}
+
+// plainOrigins is the cross-origin layer with no trusted origin and no
+// bypass, for CheckOrigin.
+var plainOrigins = newOriginPolicy(nil, nil)
+
+// CheckOrigin applies the cross-origin half of [Protection.Check] to r,
+// with no trusted origin and no token: a safe method passes (a protocol
+// upgrade excepted), and any other must show, by Origin or Sec-Fetch-Site,
+// that it comes from r's own origin (r.Host, and the scheme [forwarded.HTTPS]
+// sees). It returns [ErrCrossOrigin], [ErrNoOrigin] or [ErrNullOrigin],
+// or nil.
+//
+// It is for a service that judges a request on another's behalf, such as a
+// forward-auth endpoint asked by a reverse proxy: it builds r from the
+// method, host and browser headers of the request the proxy forwards.
+func CheckOrigin(r *http.Request) error {
+	return plainOrigins.checkRequest(r)
 }
 
 // safeMethod reports whether m is one of the methods that must never

@@ -92,6 +92,15 @@ func remoteIP(r *http.Request) string {
 	return ip
 }
 
+// Trusted reports whether r comes straight from one of the proxies: only
+// then may its forwarding headers be believed. It is the test that
+// [Proxies.ClientIP] and [Proxies.Handler] apply, for a handler that reads
+// other forwarding headers (the method and URI a proxy asks about, for
+// instance).
+func (p Proxies) Trusted(r *http.Request) bool {
+	return p.trust(remoteIP(r))
+}
+
 // trust reports whether ip lies in one of the networks; an IPv4-mapped
 // IPv6 address counts as IPv4.
 func (p Proxies) trust(ip string) bool {

@@ -119,3 +119,27 @@ func FuzzClientIP(f *testing.F) {
 		}
 	})
 }
+
+func TestTrusted(t *testing.T) {
+	tests := []struct {
+		name    string
+		proxies forwarded.Proxies
+		remote  string
+		want    bool
+	}{
+		{"no proxies", nil, "127.0.0.1:5000", false},
+		{"trusted", proxies, "10.1.2.3:5000", true},
+		{"mapped trusted", proxies, "[::ffff:127.0.0.1]:5000", true},
+		{"untrusted", proxies, "203.0.113.9:5000", false},
+		{"no port", proxies, "127.0.0.1", true},
+		{"garbage", proxies, "junk", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// X-Forwarded-For names a trusted hop: it must not count.
+			if got := tt.proxies.Trusted(request(tt.remote, "10.0.0.1")); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
