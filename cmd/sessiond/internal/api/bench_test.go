@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/sessiond/sessiond"
 )
 
 // discard is a ResponseWriter that keeps nothing, so that the benchmarks
@@ -43,6 +45,34 @@ func BenchmarkValidate(b *testing.B) {
 		a.h.ServeHTTP(w, r)
 		if w.code != http.StatusOK {
 			b.Fatalf("validate = %d", w.code)
+		}
+	}
+}
+
+// BenchmarkForwardAuth is GET /v1/forward-auth on a memstore, asked as
+// nginx asks it for a page load (the session cookie, the original method,
+// URI and host, the client's headers), from the request to the identity
+// headers: the cost per proxied request, beside BenchmarkValidate's.
+func BenchmarkForwardAuth(b *testing.B) {
+	e := newFAEnv(b, loopback)
+	tok := e.login(b, "alice", false)
+	h := e.srv.Config.Handler
+	r := httptest.NewRequest("GET", "https://sessiond.example/v1/forward-auth?mode=nginx", nil)
+	r.RemoteAddr = "127.0.0.1:4000"
+	for _, kv := range [][2]string{
+		{"Cookie", sessiond.DefaultCookieName + "=" + tok}, {"User-Agent", "agent"}, {"X-Original-Method", "GET"},
+		{"X-Original-Uri", "/page?a=b"}, {"X-Forwarded-Host", "app.example"}, {"X-Forwarded-Proto", "https"},
+		{"Sec-Fetch-Mode", "navigate"}, {"Accept", "text/html"},
+	} {
+		r.Header.Set(kv[0], kv[1])
+	}
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+		if w.code != http.StatusOK {
+			b.Fatalf("forward-auth = %d", w.code)
 		}
 	}
 }

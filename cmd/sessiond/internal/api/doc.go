@@ -1,6 +1,7 @@
 // Package api is sessiond's HTTP/JSON API v1: the session engine for
 // applications in any language. Every call answers JSON with
-// "Cache-Control: no-store"; bad input is a 4xx with a generic error name,
+// "Cache-Control: no-store" (but GET /v1/forward-auth's 200 and 302, which
+// a reverse proxy reads by their headers alone: see [ForwardAuth]); bad input is a 4xx with a generic error name,
 // never a 5xx, and no answer ever carries another session's token.
 //
 // # Errors
@@ -16,7 +17,9 @@
 // documented, invalid UTF-8, an ip that is not an IP address, an unknown
 // audit event type, a value out of bounds), invalid_session (401, for
 // every token that is not a live one: unknown, expired, revoked),
-// reauth_required (401, the session must re-authenticate),
+// reauth_required (401, the session must re-authenticate), forbidden
+// (403, an API key whose scope does not allow the call, or an unsafe
+// request from another site that forward-auth is asked about),
 // not_found (404, a path under /v1/ that is no call),
 // method_not_allowed (405, a method the path does not take, with the
 // path's methods in Allow), conflict (409, a stale version),

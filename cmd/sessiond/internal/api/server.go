@@ -15,6 +15,8 @@ type Config struct {
 	Manager *sessiond.Manager
 	// Audit answers GET /v1/audit; nil answers 501.
 	Audit sessiond.AuditStore
+	// ForwardAuth configures GET /v1/forward-auth.
+	ForwardAuth ForwardAuth
 	// Observe, if set, hears the outcome of every validation: "valid",
 	// or the error name of a refusal.
 	Observe func(outcome string)
@@ -59,6 +61,7 @@ func (a *api) routes() map[string]methods {
 		"/v1/sessions/{id}":            {"DELETE": a.deleteByID},
 		"/v1/users/{user_id}/sessions": {"GET": a.listUser, "DELETE": a.revokeUser},
 		"/v1/audit":                    {"GET": a.audit},
+		"/v1/forward-auth":             {"GET": a.forwardAuth},
 		"/v1/openapi.json":             {"GET": openAPI},
 	}
 }

@@ -14,10 +14,13 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/forwardauth"
 )
 
 // Config is the service's configuration, validated.
@@ -37,6 +40,13 @@ type Config struct {
 	APIKeyFile         string
 	DataKeyFile        string
 	LogLevel           string
+	// ForwardAuthLoginURL and ForwardAuthReauthURL are where forward-auth
+	// sends a page load without a live session, and one whose session must
+	// re-authenticate; empty: it answers 401.
+	ForwardAuthLoginURL, ForwardAuthReauthURL string
+	// ForwardAuthReturnOrigins are the origins forward-auth may send a
+	// user back to after logging in.
+	ForwardAuthReturnOrigins forwardauth.Origins
 	// Now is the clock of sessions and of the demo's TOTP codes; nil is
 	// time.Now. No flag sets it: tests do, to skip time rather than wait.
 	Now func() time.Time
@@ -69,8 +79,8 @@ environment. SESSIOND_API_KEY adds an API key to those of --api-key-file.
 // is one line that names the flag or variable at fault and what it wants.
 func Parse(command string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var c Config
-	var proxies string
-	fs := newFlagSet(command, &c, &proxies)
+	var proxies, origins string
+	fs := newFlagSet(command, &c, &proxies, &origins)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(out, command, fs)
@@ -87,13 +97,17 @@ func Parse(command string, args []string, getenv func(string) string, out io.Wri
 	if c.TrustedProxies, err = parseProxies(proxies); err != nil {
 		return c, fmt.Errorf("%s: %w", name("trusted-proxies"), err)
 	}
+	if c.ForwardAuthReturnOrigins, err = forwardauth.ParseOrigins(origins); err != nil {
+		return c, fmt.Errorf("%s: %w", name("forward-auth-return-origins"), err)
+	}
 	c.fillDefaults()
 	return c, c.validate(name)
 }
 
 // newFlagSet defines the flags of command over c; --trusted-proxies goes
-// to proxies, to be parsed. It writes nothing: Parse prints the usage.
-func newFlagSet(command string, c *Config, proxies *string) *flag.FlagSet {
+// to proxies and --forward-auth-return-origins to origins, to be parsed.
+// It writes nothing: Parse prints the usage.
+func newFlagSet(command string, c *Config, proxies, origins *string) *flag.FlagSet {
 	fs := flag.NewFlagSet("sessiond "+command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -118,6 +132,14 @@ func newFlagSet(command string, c *Config, proxies *string) *flag.FlagSet {
 	fs.StringVar(&c.APIKeyFile, "api-key-file", "", "`file` of API keys, one per line (default <data-dir>/api-keys); SESSIOND_API_KEY adds one")
 	fs.StringVar(&c.DataKeyFile, "data-key-file", "", "`file` of the keys that seal session data and the demo's TOTP secrets, one per line as ID:BASE64 (default <data-dir>/data-keys; made on first start); replicas sharing a store need the same file")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	login, reauth := "", ""
+	if command == "demo" {
+		login, reauth = "/login", "/reauth"
+	}
+	fs.StringVar(&c.ForwardAuthLoginURL, "forward-auth-login-url", login, "`URL` (https://... or a path) where GET /v1/forward-auth sends a page load without a live session, "+
+		"with the page's URL in rd; empty: 401 (demo: the demo's /login)")
+	fs.StringVar(&c.ForwardAuthReauthURL, "forward-auth-reauth-url", reauth, "`URL` where forward-auth sends a page load whose session must re-authenticate or is older than max_age; empty: 401 (demo: /reauth)")
+	fs.StringVar(origins, "forward-auth-return-origins", "", "comma-separated `origins` (https://app.example) that forward-auth may name in rd, exactly; a page on any other gets no rd")
 	return fs
 }
 
@@ -153,7 +175,7 @@ func fromEnv(fs *flag.FlagSet, getenv func(string) string) (func(flagName string
 // closest one it does: a misspelt variable is otherwise silently ignored.
 func UnknownVariables(environ []string) []string {
 	known := []string{EnvName("api-key")}
-	newFlagSet("serve", &Config{}, new(string)).VisitAll(func(f *flag.Flag) {
+	newFlagSet("serve", &Config{}, new(string), new(string)).VisitAll(func(f *flag.Flag) {
 		known = append(known, EnvName(f.Name))
 	})
 	var warnings []string
@@ -251,6 +273,10 @@ func (c *Config) validate(name func(flagName string) string) error {
 		return fmt.Errorf("%s must not be negative (0: no limit)", name("max-sessions-per-user"))
 	case !validLevel(c.LogLevel):
 		return fmt.Errorf("%s %q: want debug, info, warn or error", name("log-level"), c.LogLevel)
+	case !validPage(c.ForwardAuthLoginURL):
+		return fmt.Errorf("%s: want an https:// URL or a path such as /login", name("forward-auth-login-url"))
+	case !validPage(c.ForwardAuthReauthURL):
+		return fmt.Errorf("%s: want an https:// URL or a path such as /reauth", name("forward-auth-reauth-url"))
 	}
 	for _, d := range []struct {
 		flag  string
@@ -279,6 +305,22 @@ func isLoopback(host string) bool {
 	}
 	a, err := netip.ParseAddr(host)
 	return err == nil && a.IsLoopback()
+}
+
+// validPage reports whether p is empty, an absolute https URL, or a path
+// on the same site (one leading slash): a place to send a browser.
+func validPage(p string) bool {
+	if p == "" {
+		return true
+	}
+	u, err := url.Parse(p)
+	switch {
+	case err != nil || u.User != nil || u.Fragment != "" || strings.ContainsAny(p, "\\ \t\r\n"):
+		return false
+	case u.Scheme == "":
+		return u.Host == "" && strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//")
+	}
+	return u.Scheme == "https" && u.Host != "" && u.Opaque == ""
 }
 
 func validLevel(l string) bool {

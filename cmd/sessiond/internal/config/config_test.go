@@ -146,3 +146,33 @@ func TestUnknownVariables(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestParse_ForwardAuth checks forward-auth's flags: the demo's pages by
+// default in the demo only, the return origins parsed from the
+// environment, and pages or origins that could send a browser elsewhere
+// refused with the flag's name.
+func TestParse_ForwardAuth(t *testing.T) {
+	serve, err := Parse("serve", nil, env(nil), io.Discard)
+	if err != nil || serve.ForwardAuthLoginURL != "" || serve.ForwardAuthReauthURL != "" || len(serve.ForwardAuthReturnOrigins) != 0 {
+		t.Errorf("serve: got %q, %q, %q, %v; want no pages and no origins", serve.ForwardAuthLoginURL, serve.ForwardAuthReauthURL, serve.ForwardAuthReturnOrigins, err)
+	}
+	vars := map[string]string{"SESSIOND_FORWARD_AUTH_RETURN_ORIGINS": "https://app.example, https://docs.example:8443"}
+	demo, err := Parse("demo", nil, env(vars), io.Discard)
+	if err != nil || demo.ForwardAuthLoginURL != "/login" || demo.ForwardAuthReauthURL != "/reauth" || len(demo.ForwardAuthReturnOrigins) != 2 {
+		t.Errorf("demo: got %q, %q, %q, %v; want /login, /reauth and two origins", demo.ForwardAuthLoginURL, demo.ForwardAuthReauthURL, demo.ForwardAuthReturnOrigins, err)
+	}
+	for _, args := range [][]string{
+		{"--forward-auth-login-url", "//evil.example/login"}, {"--forward-auth-login-url", "http://login.example/"},
+		{"--forward-auth-login-url", "login"}, {"--forward-auth-login-url", "javascript:alert(1)"},
+		{"--forward-auth-reauth-url", "/\\evil.example"}, {"--forward-auth-reauth-url", "https://u@login.example/"},
+		{"--forward-auth-return-origins", "https://app.example/"}, {"--forward-auth-return-origins", "*"},
+	} {
+		_, err := Parse("serve", args, env(nil), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%q: got %v, want a refusal naming the flag", args, err)
+		}
+	}
+	if _, err := Parse("serve", []string{"--forward-auth-login-url", "https://login.example/login?app=1"}, env(nil), io.Discard); err != nil {
+		t.Errorf("an https login URL: got %v", err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/apikey"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/datakeys"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/forwardauth"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/metrics"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/stores"
 )
@@ -33,6 +34,9 @@ type App struct {
 	Log      *slog.Logger
 	// Metrics counts sessions and times the store, for GET /metrics.
 	Metrics *metrics.Metrics
+	// Signer signs forward-auth's assertions with the key of
+	// <data-dir>/forward-auth-key, made on first start.
+	Signer *forwardauth.Signer
 	// GeneratedKey is the API key made on this first start, to print once.
 	GeneratedKey string
 
@@ -89,6 +93,10 @@ func withKeys(cfg config.Config, store stores.Store, log *slog.Logger) (*App, er
 	if err != nil {
 		return nil, err
 	}
+	signer, err := forwardauth.LoadSigner(filepath.Join(cfg.DataDir, "forward-auth-key"))
+	if err != nil {
+		return nil, err
+	}
 	ring, err := sessiond.NewKeyRing(sealKeys)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.DataKeyFile, err)
@@ -113,7 +121,7 @@ func withKeys(cfg config.Config, store stores.Store, log *slog.Logger) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, DataKeys: ring, Log: log, Metrics: met, GeneratedKey: generated}, nil
+	return &App{Config: cfg, Store: store, Manager: m, Keys: keys, DataKeys: ring, Log: log, Metrics: met, Signer: signer, GeneratedKey: generated}, nil
 }
 
 // makeDir makes dir and its missing parents (mode 0700), and returns a

@@ -6,18 +6,30 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/api"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/apikey"
 	"github.com/sessiond/sessiond/forwarded"
 	"github.com/sessiond/sessiond/secheaders"
 )
 
 // Handler returns every route of the service, with security headers on
-// every response: the API (behind API keys), the health checks and, when
+// every response: the API (behind API keys; GET /v1/forward-auth also
+// takes a key of the forward-auth scope), the JWKS document of
+// forward-auth's assertions, the health checks and, when
 // extra is given, its routes (the demo site) for every path the service
 // does not own. Behind --trusted-proxies every layer sees the scheme the
 // client used, as a trusted proxy's X-Forwarded-Proto names it.
 func (a *App) Handler(extra http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", a.Keys.Require(api.Handler(api.Config{Manager: a.Manager, Audit: a.Store, Observe: a.Metrics.ObserveValidation})))
+	v1 := api.Handler(api.Config{
+		Manager: a.Manager, Audit: a.Store, Observe: a.Metrics.ObserveValidation,
+		ForwardAuth: api.ForwardAuth{
+			Proxies: a.Config.TrustedProxies, LoginURL: a.Config.ForwardAuthLoginURL, ReauthURL: a.Config.ForwardAuthReauthURL,
+			ReturnOrigins: a.Config.ForwardAuthReturnOrigins, Signer: a.Signer, Now: a.Config.Now,
+		},
+	})
+	mux.Handle("/v1/forward-auth", a.Keys.RequireScope(apikey.ForwardAuth, v1))
+	mux.Handle("/v1/", a.Keys.Require(v1))
+	mux.HandleFunc("GET /.well-known/jwks.json", a.Signer.JWKS)
 	mux.Handle("GET /metrics", a.Keys.Require(a.Metrics.Handler()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
