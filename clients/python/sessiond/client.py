@@ -11,6 +11,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+import weakref
 from dataclasses import dataclass
 
 from .errors import (
@@ -134,6 +135,8 @@ class Client:
         self._timeout = timeout
         self._retries = retries
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections = weakref.WeakSet()  # every thread's, for close
 
     # -- the API -------------------------------------------------------------
 
@@ -192,11 +195,10 @@ class Client:
         return self._call("GET", "/v1/audit" + ("?" + query if query else ""))["events"]
 
     def close(self):
-        """Closes the calling thread's connection."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Closes every thread's connection; a later call opens a new one."""
+        with self._lock:
+            for conn in list(self._connections):
+                conn.close()
 
     # -- transport -----------------------------------------------------------
 
@@ -207,7 +209,7 @@ class Client:
     def _connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is not None and time.monotonic() - self._local.used > _MAX_IDLE_SECONDS:
-            conn.close()
+            self._drop_connection()
             conn = None
         if conn is None:
             if self._scheme == "https":
@@ -215,7 +217,15 @@ class Client:
             else:
                 conn = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
             self._local.conn = conn
+            with self._lock:
+                self._connections.add(conn)
         return conn
+
+    def _drop_connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     def _call(self, method, path, body=None):
         attempts = 1 + (self._retries if method in ("GET", "DELETE") else 0)
@@ -224,7 +234,7 @@ class Client:
                 status, payload = self._exchange(method, path, body)
                 break
             except (OSError, http.client.HTTPException) as exc:
-                self.close()
+                self._drop_connection()
                 if attempt + 1 == attempts:
                     # The cause is a network error; it holds no token, but is
                     # left out all the same so nothing of the request leaks.
@@ -245,7 +255,7 @@ class Client:
         raw = response.read()
         self._local.used = time.monotonic()
         if response.will_close:
-            self.close()
+            self._drop_connection()
         try:
             payload = json.loads(raw) if raw else {}
         except ValueError:
