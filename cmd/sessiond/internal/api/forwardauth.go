@@ -76,15 +76,18 @@ func (a *api) forwardAuth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s, tok, err := a.loadCookie(r, q.noRotate)
+	if tok != "" {
+		// Whatever the answer, the browser must get the new token: a
+		// session due for rotation is rotated before the freshness check,
+		// and the retired token would look stolen after its grace window.
+		http.SetCookie(w, a.Manager.SessionCookie(tok, s))
+	}
 	if err == nil {
 		err = sessiond.Guard{MaxAge: q.maxAge}.CheckSession(s)
 	}
 	if err != nil {
 		a.refuseForwarded(w, r, orig, q, err)
 		return
-	}
-	if tok != "" {
-		http.SetCookie(w, a.Manager.SessionCookie(tok, s))
 	}
 	setIdentity(w.Header(), s, a.assertion(q.aud, s))
 	w.Header().Set("Cache-Control", "no-store")

@@ -402,6 +402,24 @@ func TestForwardAuth_Rotation_R23(t *testing.T) {
 	}
 }
 
+// TestForwardAuth_RotationOnARefusal_R23 checks that a token rotated on a
+// request that is then refused (too old for max_age) still reaches the
+// browser: otherwise the retired token, used after its grace window,
+// would look stolen and end the session.
+func TestForwardAuth_RotationOnARefusal_R23(t *testing.T) {
+	e := newFAEnv(t, loopback)
+	tok := e.login(t, "alice", false)
+	e.clock.Advance(sessiond.DefaultRotateEvery)
+	res := e.ask(t, "max_age=10m", tok, navigation("GET")...)
+	if res.StatusCode != http.StatusFound || len(res.Cookies()) != 1 {
+		t.Fatalf("stale login due for rotation: got %d, cookies %v; want 302 and the new token", res.StatusCode, res.Cookies())
+	}
+	e.clock.Advance(sessiond.DefaultRotationGrace + time.Second)
+	if res := e.ask(t, "rotate=0", res.Cookies()[0].Value, navigation("GET")...); res.StatusCode != http.StatusOK {
+		t.Errorf("the new token after the grace window: got %d, want 200", res.StatusCode)
+	}
+}
+
 // TestForwardAuth_BadQuery checks that the proxy's configuration is read
 // strictly: a misspelt or bad parameter is 400, never a pass.
 func TestForwardAuth_BadQuery(t *testing.T) {
