@@ -173,11 +173,13 @@ func setIdentity(h http.Header, s *sessiond.Session, assertion string) {
 		authTime = s.AuthTime().UTC().Format(time.RFC3339)
 		methods = strings.Join(s.AuthMethods(), ",")
 	}
-	h[headerUserID] = []string{user}
-	h[headerSessionID] = []string{id}
-	h[headerAuthTime] = []string{authTime}
-	h[headerAuthMethods] = []string{methods}
-	h[headerAssertion] = []string{assertion}
+	// One array holds the five values, each header a slice of it.
+	v := [...]string{user, id, authTime, methods, assertion}
+	h[headerUserID] = v[0:1:1]
+	h[headerSessionID] = v[1:2:2]
+	h[headerAuthTime] = v[2:3:3]
+	h[headerAuthMethods] = v[3:4:4]
+	h[headerAssertion] = v[4:5:5]
 }
 
 // assertion is the signed statement of s's identity for aud, or "" when
