@@ -152,6 +152,20 @@ class ClientTest(unittest.TestCase):
             self.client.validate(TOKEN)
         self.assertEqual(self.fake.connections, 1)
 
+    def test_close_closes_every_threads_connection(self):
+        self.fake.script = [(200, {"session": SESSION})] * 4
+        worker = threading.Thread(target=self.client.validate, args=(TOKEN,))
+        worker.start()
+        worker.join()
+        self.client.validate(TOKEN)
+        self.assertEqual(self.fake.connections, 2)
+        self.client.close()
+        self.client.validate(TOKEN)
+        worker = threading.Thread(target=self.client.validate, args=(TOKEN,))
+        worker.start()
+        worker.join()
+        self.assertEqual(self.fake.connections, 4)
+
     def test_idempotent_call_is_retried_once_on_a_fresh_connection(self):
         self.fake.script = [("drop", None), (200, {"sessions": []})]
         self.assertEqual(self.client.list_user_sessions("u1"), [])
