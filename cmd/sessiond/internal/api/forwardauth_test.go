@@ -98,12 +98,16 @@ func (e *faEnv) login(t testing.TB, user string, pending bool) string {
 }
 
 // ask sends GET /v1/forward-auth?query with the headers (given as
-// name, value pairs) and, when tok is set, the session cookie.
+// name, value pairs; a User-Agent replaces the default "agent") and, when
+// tok is set, the session cookie.
 func (e *faEnv) ask(t testing.TB, query, tok string, headers ...string) *http.Response {
 	t.Helper()
 	r, _ := http.NewRequest("GET", e.srv.URL+"/v1/forward-auth?"+query, nil)
 	r.Header.Set("User-Agent", "agent")
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "User-Agent" {
+			r.Header.Del("User-Agent")
+		}
 		r.Header.Add(headers[i], headers[i+1])
 	}
 	if tok != "" {
@@ -239,19 +243,7 @@ func TestForwardAuth_Freshness_R39_R40(t *testing.T) {
 		t.Errorf("same session where no freshness is asked: got %d, want 200", res.StatusCode)
 	}
 	// A new User-Agent makes the anomaly policy demand re-authentication.
-	r, _ := http.NewRequest("GET", e.srv.URL+"/v1/forward-auth?rotate=0", nil)
-	r.Header.Set("User-Agent", "another agent")
-	r.Header.Set("Cookie", sessiond.DefaultCookieName+"="+tok)
-	for i := 0; i+1 < len(navigation("GET")); i += 2 {
-		r.Header.Set(navigation("GET")[i], navigation("GET")[i+1])
-	}
-	c := e.srv.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	res, err := c.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res = e.ask(t, "rotate=0", tok, append(navigation("GET"), "User-Agent", "another agent")...)
 	if res.StatusCode != http.StatusFound || !strings.HasPrefix(res.Header.Get("Location"), "https://login.example/reauth?") {
 		t.Errorf("reauth_required session: got %d %q, want 302 to the reauth page", res.StatusCode, res.Header.Get("Location"))
 	}
