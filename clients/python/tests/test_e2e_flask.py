@@ -176,6 +176,25 @@ class SessionLifeTest(Site):
         self.assertEqual(Browser(self.app).login(password="ann-password-1").status_code, 401)
         self.assertEqual(Browser(self.app).login(password="ann-password-2").status_code, 303)
 
+    def test_a_new_user_agent_must_re_authenticate_as_the_same_user(self):
+        browser = self.signed_in()
+        browser.user_agent = "Other/9"
+        response = browser.get("/account")
+        self.assertEqual(response.location, "/reauth?next=/account")
+        self.assertIsNotNone(browser.cookie)
+        self.assertIn('name="username"', browser.get("/reauth").text)
+        self.users.add("bob", "bob-password-1")
+        as_bob = browser.post("/reauth", {"username": "bob", "password": "bob-password-1", "next": "/account"})
+        self.assertEqual(as_bob.location, "/login")
+        self.assertIsNone(browser.cookie)
+        self.assertEqual(self.client.list_user_sessions(self.ann), [])
+
+        browser = self.signed_in()
+        browser.user_agent = "Other/9"
+        done = browser.post("/reauth", {"username": "ann", "password": "ann-password-1", "next": "/account"})
+        self.assertEqual(done.location, "/account")
+        self.assertEqual(browser.get("/account").status_code, 200)
+
     def test_the_client_refuses_an_unverified_certificate(self):
         unverified = sessiond.Client(self.sessiond.url, self.sessiond.api_key)
         with self.assertRaises(sessiond.ServiceUnavailable) as caught:
