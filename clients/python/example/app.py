@@ -255,13 +255,18 @@ def _local(path):
     return path if path and path.startswith("/") and not path.startswith("//") and "\\" not in path else "/account"
 
 
-def main():
+def from_environment():
+    """Sessions on the sessiond of SESSIOND_URL, SESSIOND_API_KEY and
+    SESSIOND_CA_FILE, and a user table holding demo / demo-password."""
     client = sessiond.Client(os.environ.get("SESSIOND_URL", "https://127.0.0.1:8443"), os.environ["SESSIOND_API_KEY"],
                              ca_file=os.environ.get("SESSIOND_CA_FILE"))
-    sessions = sessiond.Sessions(client, csrf_secret=secrets.token_bytes(32))
     users = Users()
     users.add("demo", "demo-password")
-    create_app(sessions, users).run(host="localhost", port=int(os.environ.get("PORT", "5000")))
+    return sessiond.Sessions(client, csrf_secret=secrets.token_bytes(32)), users
+
+
+def main():
+    create_app(*from_environment()).run(host="localhost", port=int(os.environ.get("PORT", "5000")))
 
 
 if __name__ == "__main__":

@@ -4,17 +4,13 @@
     /usr/bin/python3 -m uvicorn --factory example.asgi:from_environment
 """
 
-import os
-import secrets
-
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-import sessiond
 import sessiond.asgi
 
-from .app import Users
+from . import app as site
 
 
 def create_app(sessions, users):
@@ -44,8 +40,5 @@ def create_app(sessions, users):
 
 
 def from_environment():
-    client = sessiond.Client(os.environ.get("SESSIOND_URL", "https://127.0.0.1:8443"), os.environ["SESSIOND_API_KEY"],
-                             ca_file=os.environ.get("SESSIOND_CA_FILE"))
-    users = Users()
-    users.add("demo", "demo-password")
-    return create_app(sessiond.Sessions(client, csrf_secret=secrets.token_bytes(32)), users)
+    """The app on the sessiond of the environment, as example.app's."""
+    return create_app(*site.from_environment())
