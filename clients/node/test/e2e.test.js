@@ -4,47 +4,28 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import {
   ServiceUnavailableError, SessiondClient, UnauthenticatedError, createSessions,
 } from '../src/index.js';
 import { createApp } from '../example/app.js';
 import { Users } from '../example/users.js';
+import { apiKey, buildSessiond, startSessiond } from './sessiond.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const apiKey = 'e2e-api-key-0123456789abcdef';
 const password = 'correct horse battery staple';
 const reauthMaxAge = 10 * 60e3;
 const dir = mkdtempSync(join(tmpdir(), 'sessiond-node-e2e-'));
-const binary = join(dir, 'sessiond');
 const cleanups = [];
+let binary;
 
-// startSessiond runs sessiond serve with extra flags and resolves, once
-// it listens, to {url, caFile, stop}.
-async function startSessiond(name, flags = []) {
-  const data = join(dir, name);
-  const child = spawn(binary, ['serve', '--store', 'memory://', '--data-dir', data, '--addr', '127.0.0.1:0', ...flags], {
-    env: { PATH: process.env.PATH, SESSIOND_API_KEY: apiKey }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const stop = () => {
-    child.kill();
-    return exited;
-  };
-  cleanups.push(stop);
-  for await (const line of createInterface({ input: child.stderr })) {
-    if (line.includes('"msg":"listening"')) {
-      child.stderr.resume();
-      return { url: JSON.parse(line).url, caFile: join(data, 'dev-cert.pem'), stop };
-    }
-  }
-  throw new Error(`sessiond ${name} exited before listening`);
+// started runs sessiond, to be stopped after the tests.
+async function started(name, flags) {
+  const sessiond = await startSessiond(binary, dir, name, flags);
+  cleanups.push(sessiond.stop);
+  return sessiond;
 }
 
 // startApp serves the example app for a sessiond, with a clock that runs
@@ -99,8 +80,8 @@ let sessiond;
 let site;
 
 before(async () => {
-  execFileSync('go', ['build', '-o', binary, './cmd/sessiond'], { cwd: root, stdio: 'inherit' });
-  sessiond = await startSessiond('main');
+  binary = buildSessiond(dir);
+  sessiond = await started('main');
   site = await startApp(sessiond);
 });
 
@@ -244,7 +225,7 @@ test('a changed User-Agent grants nothing until the user re-authenticates as the
 });
 
 test('a token rotated by sessiond on validate re-sets the cookie', async () => {
-  const rotating = await startApp(await startSessiond('rotating', ['--rotate-every', '1ns']));
+  const rotating = await startApp(await started('rotating', ['--rotate-every', '1ns']));
   const browser = new Browser(rotating.url);
   await browser.login();
   const first = browser.cookie;
@@ -271,8 +252,8 @@ test('sessiond stopped: the app answers 503, neither signed in nor anonymous', a
 });
 
 test('the client trusts no self-signed certificate unless given its CA file', async () => {
-  const rotating = await startSessiond('untrusted');
-  const client = new SessiondClient({ url: rotating.url, apiKey });
+  const untrusted = await started('untrusted');
+  const client = new SessiondClient({ url: untrusted.url, apiKey });
   await assert.rejects(client.create({ userId: 'u' }), ServiceUnavailableError);
   client.close();
 });
