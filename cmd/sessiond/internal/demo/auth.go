@@ -86,7 +86,7 @@ func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/account", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", view{Title: "Log in", Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "login", view{Title: "Log in", Next: s.nextOf(r)})
 }
 
 // login checks a password, throttled per client and account (R55). A user
@@ -94,7 +94,7 @@ func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	name, pw := normalize(r.PostFormValue("username")), r.PostFormValue("password")
 	// The form again, as typed but for the password.
-	again := view{Title: "Log in", Username: r.PostFormValue("username"), Remember: r.PostFormValue("remember") == "1", Next: safeNext(r.PostFormValue("next"))}
+	again := view{Title: "Log in", Username: r.PostFormValue("username"), Remember: r.PostFormValue("remember") == "1", Next: s.next(r.PostFormValue("next"))}
 	client := s.cfg.Manager.Client(r)
 	attempt, wait, err := s.throttle.Begin(name, client.IP, r)
 	if err != nil {

@@ -2,13 +2,16 @@ package demo
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/forwardauth"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 )
 
@@ -227,4 +230,72 @@ func TestLogin_ReturnsToNext(t *testing.T) {
 	wantRedirect(t, "login with next", b.login("alice", testPassword, "next", "/account/sessions"), "/account/sessions")
 	b.logout()
 	wantRedirect(t, "login with a foreign next", b.login("alice", testPassword, "next", "//evil.example/"), "/account")
+}
+
+// TestLogin_ReturnsToForwardAuthSite_R8 checks that the login page, its
+// two-step login and the re-authentication page send the user back to
+// the rd that forward-auth gave, when its origin is on the list, and
+// ignore any other: the page form shows the target, the answer goes to
+// it, and an rd off the list (or another site's in any disguise) ends on
+// the account page.
+func TestLogin_ReturnsToForwardAuthSite_R8(t *testing.T) {
+	const app = "https://app.example:8443"
+	s := newTestSiteWith(t, nil, func(c *Config) { c.ReturnOrigins = forwardauth.Origins{app} })
+	s.browser().signup("alice")
+	mfa := s.browser()
+	mfa.signup("bob")
+	secret := mfa.enrolTOTP()
+	back := app + "/docs/page?x=1"
+	for _, tt := range []struct{ rd, want string }{
+		{back, back},
+		{"/account/sessions", "/account/sessions"},
+		{"https://evil.example/", "/account"},
+		{"https://app.example:8443.evil.example/", "/account"},
+		{"https://app.example:8443@evil.example/", "/account"},
+		{"https://app.example/", "/account"}, // another port, another origin
+		{"http://app.example:8443/", "/account"},
+		{"//evil.example/", "/account"},
+		{"/\\evil.example/", "/account"},
+		{app + "/%0d%0aSet-Cookie:x=1", app + "/%0d%0aSet-Cookie:x=1"},
+		{app + "/\x00", "/account"},
+	} {
+		t.Run(tt.rd, func(t *testing.T) {
+			b := s.browser()
+			login := "/login?rd=" + url.QueryEscape(tt.rd)
+			next := formNext(t, b, login)
+			if next != tt.want {
+				t.Errorf("%s: the form returns to %q, want %q", login, next, tt.want)
+			}
+			r := b.submit(login, "/login", url.Values{"username": {"alice"}, "password": {testPassword}, "next": {next}})
+			wantRedirect(t, "login", r, tt.want)
+			// The rd posted as next, as a forged form would, is checked again.
+			r = s.browser().submit("/login", "/login", url.Values{"username": {"alice"}, "password": {testPassword}, "next": {tt.rd}})
+			wantRedirect(t, "login with next", r, tt.want)
+			s.clock.Advance(11 * time.Minute)
+			reauth := "/reauth?rd=" + url.QueryEscape(tt.rd)
+			r = b.submit(reauth, "/reauth", url.Values{"password": {testPassword}, "next": {formNext(t, b, reauth)}})
+			wantRedirect(t, "re-authentication", r, tt.want)
+		})
+	}
+	t.Run("two-step login", func(t *testing.T) {
+		b := s.browser()
+		s.nextStep()
+		login := "/login?rd=" + url.QueryEscape(back)
+		r := b.submit(login, "/login", url.Values{"username": {"bob"}, "password": {testPassword}, "next": {formNext(t, b, login)}})
+		wantRedirect(t, "password", r, "/login/mfa")
+		wantRedirect(t, "code", b.submit("/login/mfa", "/login/mfa", url.Values{"code": {s.code(secret)}}), back)
+	})
+}
+
+// nextField finds the hidden next of a form.
+var nextField = regexp.MustCompile(`name="next" value="([^"]*)"`)
+
+// formNext loads page and returns where its form returns to.
+func formNext(t *testing.T, b *browser, page string) string {
+	t.Helper()
+	m := nextField.FindStringSubmatch(b.get(page).body)
+	if m == nil {
+		t.Fatalf("GET %s: no next in the form", page)
+	}
+	return html.UnescapeString(m[1])
 }

@@ -71,7 +71,7 @@ func (s *Site) mfaLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.loggedIn(r, full, "pwd+totp")
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	http.Redirect(w, r, s.next(next), http.StatusSeeOther)
 }
 
 // wrongCode counts a wrong code in the pending login; too many end it.

@@ -26,7 +26,7 @@ func (s *Site) reauthForm(w http.ResponseWriter, r *http.Request) {
 		s.toLogin(w, r, "")
 		return
 	}
-	v := view{Title: "Confirm it's you", Session: sess, Next: safeNext(r.URL.Query().Get("next"))}
+	v := view{Title: "Confirm it's you", Session: sess, Next: s.nextOf(r)}
 	if sess.State() == sessiond.StateReauthRequired {
 		v.Reason = "Your session changed browsers, so we need to check it's still you."
 	}
@@ -42,7 +42,7 @@ func (s *Site) reauth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user, ok := s.cfg.Users.ByID(sess.UserID())
-	next := safeNext(r.PostFormValue("next"))
+	next := s.next(r.PostFormValue("next"))
 	client := s.cfg.Manager.Client(r)
 	attempt, wait, err := s.throttle.Begin(normalize(user.Name), client.IP, r)
 	if err != nil {
@@ -85,6 +85,26 @@ func (s *Site) proveAgain(r *http.Request, user User, exists bool) ([]string, bo
 		return nil, false
 	}
 	return []string{"pwd", "totp"}, true
+}
+
+// next is where a login or re-authentication returns: target when it is a
+// page of a site behind forward-auth whose origin is one of ReturnOrigins
+// (as forward-auth names it in rd), else a path of this site (safeNext).
+func (s *Site) next(target string) string {
+	if back, ok := s.cfg.ReturnOrigins.ReturnURL(target); ok {
+		return back
+	}
+	return safeNext(target)
+}
+
+// nextOf is where the form page r asks for should return: its rd, from
+// forward-auth, else its next.
+func (s *Site) nextOf(r *http.Request) string {
+	q := r.URL.Query()
+	if q.Has("rd") {
+		return s.next(q.Get("rd"))
+	}
+	return s.next(q.Get("next"))
 }
 
 // safeNext keeps a redirect target on this site: a path, never another

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/forwardauth"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/notfound"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
 	"github.com/sessiond/sessiond/csrf"
@@ -33,6 +34,11 @@ type Config struct {
 	// own with a random key. Other login forms of the site share it, as
 	// they share its device cookie.
 	Throttle *throttle.Throttle
+	// ReturnOrigins are the origins of the sites behind forward-auth that
+	// a login or re-authentication may return to, when its page is asked
+	// for with rd (or next) naming one of their pages; any other target
+	// that is not a path of this site is ignored.
+	ReturnOrigins forwardauth.Origins
 	// Now is the clock of TOTP codes; nil means time.Now.
 	Now func() time.Time
 }

@@ -46,6 +46,7 @@ func (a *App) Sites(demoSite bool) (h http.Handler, operator, password string, e
 		mux.Handle("/", demo.New(demo.Config{
 			Manager: a.Manager, Users: users, ReauthMaxAge: a.Config.ReauthMaxAge,
 			IdleTimeout: a.Config.IdleTimeout, CSRFKey: csrfKey, Throttle: t, Now: a.Config.Now,
+			ReturnOrigins: a.Config.ForwardAuthReturnOrigins,
 		}))
 	}
 	ui, err := admin.New(adminCfg)
