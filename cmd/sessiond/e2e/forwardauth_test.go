@@ -24,6 +24,12 @@ func TestForwardAuth_Nginx(t *testing.T) {
 	forwardAuthScenarios(t, startNginx(t))
 }
 
+// TestForwardAuth_Caddy runs the forward-auth scenarios through Caddy
+// configured with docs/forward-auth/Caddyfile.
+func TestForwardAuth_Caddy(t *testing.T) {
+	forwardAuthScenarios(t, startCaddy(t))
+}
+
 // browser is a browser of the app behind a proxy: it keeps cookies and
 // does not follow redirects, so that each can be checked.
 type browser struct {

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -255,5 +256,35 @@ func startNginx(t *testing.T) *proxied {
 		name: "nginx", bin: bin, dir: dir, stop: syscall.SIGTERM,
 		args: []string{"-p", dir + "/", "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;"},
 	}, addr, func() *x509.CertPool { return poolOf(certFile) })
+	return p
+}
+
+// startCaddy starts Caddy with docs/forward-auth/Caddyfile in front of a
+// new portal and app. The test's global options put its state in a
+// directory of the test, turn the admin endpoint off, and have Caddy
+// serve a certificate of its own local CA, which the browser trusts.
+func startCaddy(t *testing.T) *proxied {
+	t.Helper()
+	bin := lookProxy(t, "caddy")
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	p := &proxied{origin: "https://" + addr}
+	p.portal = startPortal(t, p.origin)
+	_, httpPort, _ := net.SplitHostPort(freeAddr(t))
+	site := fillTemplate(t, "Caddyfile", map[string]string{
+		"SITE": p.origin, "APP": strings.TrimPrefix(echoApp(t).URL, "http://"), "APP_ORIGIN": p.origin,
+		"SESSIOND": p.portal.addr, "SESSIOND_NAME": "localhost",
+		"SESSIOND_CA": filepath.Join(p.portal.dir, devcert.CertFile), "KEY": p.portal.proxyKey,
+	})
+	global := "{\n\tadmin off\n\tstorage file_system " + filepath.Join(dir, "data") +
+		"\n\tlocal_certs\n\tskip_install_trust\n\thttp_port " + httpPort + "\n}\n\n"
+	os.WriteFile(filepath.Join(dir, "Caddyfile"), []byte(global+site), 0o600)
+	p.roots = startProxy(t, proxyCommand{
+		name: "caddy", bin: bin, dir: dir, stop: syscall.SIGTERM,
+		args: []string{"run", "--config", filepath.Join(dir, "Caddyfile"), "--adapter", "caddyfile"},
+		env:  []string{"HOME=" + dir, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir},
+	}, addr, func() *x509.CertPool {
+		return poolOf(filepath.Join(dir, "data", "pki", "authorities", "local", "root.crt"))
+	})
 	return p
 }
