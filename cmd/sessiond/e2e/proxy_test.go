@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -52,7 +53,7 @@ func startPortal(t *testing.T, appOrigin string) *portal {
 		t.Fatalf("config: %v", err)
 	}
 	cfg.Now = p.clock.Now
-	s, err := server.Start(t.Context(), cfg, true, server.NewLogger(&syncBuffer{}, "debug"))
+	s, err := server.Start(t.Context(), cfg, true, server.NewLogger(io.Discard, "warn"))
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
