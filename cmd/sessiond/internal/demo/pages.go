@@ -113,7 +113,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, page s
 	v.CSRF = s.csrf.TemplateField(w, r)
 	if v.Notice == "" {
 		done := r.URL.Query().Get("done")
-		if r.Method == http.MethodGet && signedOut(r) {
+		if r.Method == http.MethodGet && s.signedOut(r) {
 			done = signedOutNotice
 		}
 		v.Notice = notices[done]

@@ -167,7 +167,7 @@ func (s *Site) toLogin(w http.ResponseWriter, r *http.Request, next string) {
 	if next != "" {
 		q.Set("next", next)
 	}
-	if signedOut(r) {
+	if s.signedOut(r) {
 		q.Set("done", signedOutNotice)
 	}
 	target := "/login"
@@ -183,8 +183,9 @@ func (s *Site) toLogin(w http.ResponseWriter, r *http.Request, next string) {
 // revocation elsewhere, a timeout or a disabled account (the middleware
 // has expired its cookie in the answer). The reasons look the same (R49),
 // and the browser learns only about its own cookie: nothing about any
-// account. The site runs on the Manager's default cookie name.
-func signedOut(r *http.Request) bool {
-	_, err := r.Cookie(sessiond.DefaultCookieName)
-	return err == nil && sessiond.FromContextAny(r.Context()) == nil
+// account. The cookie is read as the middleware reads it, under the
+// Manager's cookie name.
+func (s *Site) signedOut(r *http.Request) bool {
+	_, sent := s.cfg.Manager.CookieToken(r)
+	return sent && sessiond.FromContextAny(r.Context()) == nil
 }
