@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/secretfile"
@@ -14,12 +16,38 @@ import (
 // AssertionLifetime is how long an assertion is valid after it is issued.
 const AssertionLifetime = 30 * time.Second
 
-// Signer signs identity assertions with an Ed25519 key.
+// AssertionReuse is how long after it was issued an assertion is given
+// again for the same session and audience, when nothing it says has
+// changed: signing costs more than the rest of a forward-auth answer, and
+// a proxied page brings many requests at once. An assertion given out is
+// thus valid for at least AssertionLifetime - AssertionReuse.
+const AssertionReuse = 10 * time.Second
+
+// maxReused bounds the assertions a Signer keeps for reuse.
+const maxReused = 4096
+
+// Signer signs identity assertions with an Ed25519 key. It is safe for
+// concurrent use.
 type Signer struct {
 	key    ed25519.PrivateKey
 	kid    string
 	header string // the JWS header, base64url-encoded, ending in "."
 	jwks   []byte
+
+	mu     sync.Mutex
+	reused map[reuseKey]issued // assertions given out lately
+}
+
+// reuseKey names what an assertion is about.
+type reuseKey struct{ aud, sid string }
+
+// issued is an assertion given out, with what it says.
+type issued struct {
+	sub      string
+	authTime int64
+	amr      []string
+	iat      time.Time
+	jwt      string
 }
 
 // LoadSigner returns the Signer of the key kept in path as a base64
@@ -53,7 +81,7 @@ func NewSigner(seed []byte) *Signer {
 	kid := b64(thumb[:])
 	header, _ := json.Marshal(map[string]string{"alg": "EdDSA", "typ": "JWT", "kid": kid})
 	jwks, _ := json.Marshal(map[string][]jwk{"keys": {{Kty: "OKP", Crv: "Ed25519", X: x, Kid: kid, Alg: "EdDSA", Use: "sig"}}})
-	return &Signer{key: key, kid: kid, header: b64(header) + ".", jwks: append(jwks, '\n')}
+	return &Signer{key: key, kid: kid, header: b64(header) + ".", jwks: append(jwks, '\n'), reused: make(map[reuseKey]issued)}
 }
 
 // b64 is base64url without padding, as JOSE writes it.
@@ -79,8 +107,42 @@ const Issuer = "sessiond"
 
 // Sign returns the assertion that the session sid of user sub, which
 // last authenticated at authTime with methods amr, is behind a request to
-// aud, issued at now.
+// aud, at now: one issued at now, or the same one issued for the same
+// claims less than [AssertionReuse] before.
 func (s *Signer) Sign(aud, sub, sid string, authTime time.Time, amr []string, now time.Time) string {
+	k := reuseKey{aud, sid}
+	s.mu.Lock()
+	prev, ok := s.reused[k]
+	s.mu.Unlock()
+	if ok && prev.sub == sub && prev.authTime == authTime.Unix() && slices.Equal(prev.amr, amr) &&
+		!now.Before(prev.iat) && now.Sub(prev.iat) < AssertionReuse {
+		return prev.jwt
+	}
+	jwt := s.sign(aud, sub, sid, authTime, amr, now)
+	s.mu.Lock()
+	if len(s.reused) >= maxReused {
+		s.forget(now)
+	}
+	s.reused[k] = issued{sub: sub, authTime: authTime.Unix(), amr: slices.Clone(amr), iat: now, jwt: jwt}
+	s.mu.Unlock()
+	return jwt
+}
+
+// forget drops the assertions no longer reused at now, or all of them
+// when each still is; s.mu is held.
+func (s *Signer) forget(now time.Time) {
+	for k, v := range s.reused {
+		if now.Sub(v.iat) >= AssertionReuse || now.Before(v.iat) {
+			delete(s.reused, k)
+		}
+	}
+	if len(s.reused) >= maxReused {
+		clear(s.reused)
+	}
+}
+
+// sign signs a new assertion issued at now.
+func (s *Signer) sign(aud, sub, sid string, authTime time.Time, amr []string, now time.Time) string {
 	if amr == nil {
 		amr = []string{}
 	}

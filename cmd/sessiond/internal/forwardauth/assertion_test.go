@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,4 +55,64 @@ func TestJWKS_PublicOnly(t *testing.T) {
 	if header != strings.TrimSuffix(s.header, ".") {
 		t.Errorf("assertion header: got %q, want the signer's", header)
 	}
+}
+
+// TestSign_Reuse checks when an assertion is given again: for the same
+// session, audience and claims within AssertionReuse of its issue, and
+// never once a claim has changed, the reuse time has passed or the clock
+// has gone back.
+func TestSign_Reuse(t *testing.T) {
+	s := NewSigner(make([]byte, 32))
+	const aud, sub, sid = "https://app.example", "alice", "sid1"
+	amr := []string{"pwd"}
+	first := s.Sign(aud, sub, sid, s0, amr, s0)
+	if got := s.Sign(aud, sub, sid, s0, []string{"pwd"}, s0.Add(AssertionReuse-time.Second)); got != first {
+		t.Errorf("within the reuse time: got a new assertion, want the first again")
+	}
+	for name, again := range map[string]string{
+		"reuse time over":  s.Sign(aud, sub, sid, s0, amr, s0.Add(AssertionReuse)),
+		"clock went back":  s.Sign(aud, sub, sid, s0, amr, s0.Add(-time.Second)),
+		"other audience":   s.Sign("https://other.example", sub, sid, s0, amr, s0),
+		"other session":    s.Sign(aud, sub, "sid2", s0, amr, s0),
+		"other user":       s.Sign(aud, "bob", sid, s0, amr, s0),
+		"re-authenticated": s.Sign(aud, sub, sid, s0.Add(time.Minute), amr, s0.Add(time.Minute)),
+		"other methods":    s.Sign(aud, sub, sid, s0, []string{"pwd", "totp"}, s0),
+	} {
+		if again == first {
+			t.Errorf("%s: got the first assertion again, want a new one", name)
+		}
+	}
+}
+
+// TestSign_ReuseBounded checks that the assertions kept for reuse stay
+// bounded however many sessions ask.
+func TestSign_ReuseBounded(t *testing.T) {
+	s := NewSigner(make([]byte, 32))
+	for i := range maxReused + 10 {
+		s.Sign("https://app.example", "alice", "sid"+strconv.Itoa(i), s0, nil, s0)
+	}
+	if n := len(s.reused); n > maxReused {
+		t.Errorf("kept %d assertions, want at most %d", n, maxReused)
+	}
+}
+
+// BenchmarkSign is the cost of an assertion: signed anew (the clock moves
+// past AssertionReuse between calls) and reused.
+func BenchmarkSign(b *testing.B) {
+	s := NewSigner(make([]byte, 32))
+	amr := []string{"pwd"}
+	b.Run("new", func(b *testing.B) {
+		b.ReportAllocs()
+		now := s0
+		for b.Loop() {
+			now = now.Add(AssertionReuse)
+			s.Sign("https://app.example", "alice", "sid", s0, amr, now)
+		}
+	})
+	b.Run("reused", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s.Sign("https://app.example", "alice", "sid", s0, amr, s0)
+		}
+	})
 }

@@ -19,5 +19,8 @@
 // An assertion is a JWT in JWS compact form, signed with Ed25519 ("alg":
 // "EdDSA"), whose "kid" is the RFC 7638 thumbprint of the public key. Its
 // claims are iss "sessiond", aud, sub (the user id), sid (the session id),
-// iat, exp (iat + [AssertionLifetime]), auth_time and amr.
+// iat, exp (iat + [AssertionLifetime]), auth_time and amr. The same
+// assertion is given again for the same session and audience for
+// [AssertionReuse] after it was issued, as long as none of its claims
+// has changed: a re-authentication, say, gets a new one at once.
 package forwardauth
