@@ -24,6 +24,17 @@ const (
 	EventLoginSucceeded  EventType = "login.succeeded"
 	EventLoginFailed     EventType = "login.failed"
 
+	// Device binding (see DeviceBindingConfig): a browser bound the
+	// session to its key, proved possession of it again for a new bound
+	// cookie, or failed to; and a bound session presented without a live
+	// bound cookie, which was refused (the reason says why, with
+	// Chromium's Secure-Session-Skipped reason when it sent one).
+	EventDeviceBound              EventType = "session.device_bound"
+	EventDeviceRefreshed          EventType = "session.device_refreshed"
+	EventDeviceRegistrationFailed EventType = "session.device_registration_failed"
+	EventDeviceRefreshFailed      EventType = "session.device_refresh_failed"
+	EventDeviceUnverified         EventType = "session.device_unverified"
+
 	// The Manager never writes these two: an application that keeps its
 	// users writes them with [Manager.Audit], as the service's admin UI
 	// does when an operator disables or enables a user.
@@ -38,6 +49,8 @@ func EventTypes() []EventType {
 		EventCreated, EventRotated, EventReauthenticated, EventRevoked, EventExpired,
 		EventTokenReused, EventAnomaly, EventEvicted, EventThrottled,
 		EventLoginSucceeded, EventLoginFailed, EventUserDisabled, EventUserEnabled,
+		EventDeviceBound, EventDeviceRefreshed, EventDeviceRegistrationFailed,
+		EventDeviceRefreshFailed, EventDeviceUnverified,
 	}
 }
 
@@ -63,6 +76,39 @@ const (
 	ReasonUserAgentChange      = "user_agent_change"        // session.anomaly: the User-Agent changed or went missing
 	ReasonIPAndUserAgentChange = "ip_and_user_agent_change" // session.anomaly: both at once
 	ReasonInvalidTokens        = "invalid_tokens"           // session.throttled: too many invalid tokens from one client
+)
+
+// Reasons of session.device_unverified: the bound cookie was missing,
+// was none of the session's, or had run out; or the browser said with
+// Secure-Session-Skipped why it sent none.
+const (
+	ReasonBoundCookieMissing   = "bound_cookie_missing"
+	ReasonBoundCookieInvalid   = "bound_cookie_invalid"
+	ReasonBoundCookieExpired   = "bound_cookie_expired"
+	ReasonSkippedUnreachable   = "skipped_unreachable"    // the refresh endpoint could not be reached
+	ReasonSkippedServerError   = "skipped_server_error"   // the refresh endpoint answered with an error
+	ReasonSkippedQuotaExceeded = "skipped_quota_exceeded" // the browser's refresh quota ran out
+	ReasonSkipped              = "skipped"                // another reason of Secure-Session-Skipped
+)
+
+// The reasons a proof is refused: the reason of a
+// session.device_registration_failed or session.device_refresh_failed
+// audit event.
+const (
+	ReasonDeviceNoSession      = "no_session"        // the request carries no live session
+	ReasonDeviceNotActive      = "not_active"        // registration of a half-finished login, or one that must re-authenticate
+	ReasonDeviceAlreadyBound   = "already_bound"     // registration of a session already bound: a key is never replaced
+	ReasonDeviceNotBound       = "not_bound"         // refresh of a session that is not bound
+	ReasonDeviceWrongSession   = "wrong_session"     // Sec-Secure-Session-Id names another session, or none
+	ReasonDeviceMissingProof   = "missing_proof"     // registration without Secure-Session-Response
+	ReasonDeviceMalformedProof = "malformed_proof"   // the JWT does not parse, or its typ is not dbsc+jwt
+	ReasonDeviceBadAlg         = "bad_alg"           // alg not offered (none included), or not the key's
+	ReasonDeviceBadKey         = "bad_key"           // the registration's JWK is missing, malformed or too weak
+	ReasonDeviceBadSignature   = "bad_signature"     // the signature does not verify with the key
+	ReasonDeviceBadChallenge   = "bad_challenge"     // jti is no challenge of this session, or one already used
+	ReasonDeviceExpired        = "challenge_expired" // jti is a challenge of this session whose time is up
+	ReasonDeviceBadAuthz       = "bad_authorization" // the registration's authorization is not the one offered
+	ReasonDeviceStoreError     = "store_error"       // the store failed while the proof was being recorded
 )
 
 // Event is one audit record. It never holds a token, raw or hashed.

@@ -90,9 +90,15 @@ type Config struct {
 	// in front of the CSRF check and the HTTPS redirect.
 	TrustedProxies []netip.Prefix
 
-	// Keys seal session data at rest; the first seals, all open. Without
-	// keys a random key is made at New, so data sealed by one process
-	// cannot be read by another or after a restart: set Keys for
+	// DeviceBinding turns on Device Bound Session Credentials: a browser
+	// that supports them binds its session to a key it cannot export, and
+	// a session cookie copied off the device stops working. Default off.
+	DeviceBinding DeviceBindingConfig
+
+	// Keys seal session data at rest; the first seals, all open. The
+	// challenges of device binding are made with keys derived from them.
+	// Without keys a random key is made at New, so data sealed by one
+	// process cannot be read by another or after a restart: set Keys for
 	// persistent or shared stores.
 	Keys []Key
 
@@ -132,6 +138,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.SameSite = http.SameSiteLaxMode
 	}
 	c.Anomaly = c.Anomaly.withDefaults()
+	c.DeviceBinding = c.DeviceBinding.withDefaults()
 	if c.InvalidTokenLimit == 0 {
 		c.InvalidTokenLimit = DefaultInvalidTokenLimit
 	}
@@ -177,7 +184,7 @@ func (c Config) validate() error {
 	case !c.Anomaly.valid():
 		return errors.New("sessiond: unknown anomaly Action")
 	}
-	return nil
+	return c.DeviceBinding.validate(c.CookieName)
 }
 
 // orDefault returns d when v is zero.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/netip"
 	"sync"
 	"time"
@@ -25,9 +26,12 @@ import (
 // The session's client is compared with c by the anomaly policy
 // (Config.Anomaly); a session it revokes is ErrInvalidToken, one that must
 // re-authenticate is returned with [StateReauthRequired].
+//
+// Load does not check a device binding: for a browser's request, whose
+// session may be bound to a device key, use [Manager.LoadDevice].
 func (m *Manager) Load(ctx context.Context, token string, c Client) (*Session, string, error) {
 	s := new(Session)
-	tok, err := m.load(ctx, token, c, true, s)
+	tok, err := m.load(ctx, token, c, loadOptions{rotate: true}, s)
 	if err != nil {
 		return nil, "", err
 	}
@@ -40,16 +44,32 @@ func (m *Manager) Load(ctx context.Context, token string, c Client) (*Session, s
 // re-authentication and [Session.Renew] still rotate.
 func (m *Manager) LoadWithoutRotation(ctx context.Context, token string, c Client) (*Session, error) {
 	s := new(Session)
-	if _, err := m.load(ctx, token, c, false, s); err != nil {
+	if _, err := m.load(ctx, token, c, loadOptions{}, s); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// load is Load into s, with periodic rotation optional. It counts invalid
-// tokens against the client.
-func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool, s *Session) (string, error) {
-	tok, err := m.validate(ctx, token, c, rotate, s)
+// loadOptions say what a load does besides validating the token.
+type loadOptions struct {
+	// rotate replaces a token due for periodic rotation.
+	rotate bool
+	// device, when not nil, is the request's proof of its session's
+	// device binding, which a bound session must pass.
+	device *DeviceProof
+	// req, when not nil, is a browser's request whose proof a bound
+	// session must pass: it is read only for a bound session.
+	req *http.Request
+}
+
+// load is Load into s, with periodic rotation and the device check
+// optional. It counts invalid tokens against the client; a bound session
+// refused for its missing proof is no invalid token, and is not counted.
+func (m *Manager) load(ctx context.Context, token string, c Client, o loadOptions, s *Session) (string, error) {
+	tok, err := m.validate(ctx, token, c, o, s)
+	if errors.Is(err, ErrDeviceUnverified) {
+		return "", err
+	}
 	if !errors.Is(err, ErrInvalidToken) {
 		return tok, err
 	}
@@ -64,7 +84,7 @@ func (m *Manager) load(ctx context.Context, token string, c Client, rotate bool,
 }
 
 // validate checks a token and loads its session into s.
-func (m *Manager) validate(ctx context.Context, token string, c Client, rotate bool, s *Session) (string, error) {
+func (m *Manager) validate(ctx context.Context, token string, c Client, o loadOptions, s *Session) (string, error) {
 	h, ok := parseToken(token)
 	if !ok {
 		return "", ErrInvalidToken
@@ -84,11 +104,14 @@ func (m *Manager) validate(ctx context.Context, token string, c Client, rotate b
 	if err := m.checkDeadlines(ctx, rec, now, c); err != nil {
 		return "", err
 	}
+	if err := m.checkDevice(ctx, rec, o, now, c); err != nil {
+		return "", err
+	}
 	s.init(m, rec, c, h)
 	if err := s.anomaly(ctx); err != nil {
 		return "", err
 	}
-	if current && rotate && now.Sub(rec.TokenIssuedAt) >= m.cfg.RotateEvery {
+	if current && o.rotate && now.Sub(rec.TokenIssuedAt) >= m.cfg.RotateEvery {
 		return s.rotateIfDue(ctx, now)
 	}
 	return "", s.touch(ctx, now)

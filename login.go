@@ -122,6 +122,7 @@ func (m *Manager) LoginToken(ctx context.Context, info LoginInfo) (*Session, str
 		}
 	}
 	rs.adopt(s, tok)
+	rs.loggedIn(!info.Pending)
 	return s, tok, nil
 }
 

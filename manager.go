@@ -27,6 +27,8 @@ type Manager struct {
 	cfg           Config
 	keys          *KeyRing
 	invalidTokens *invalidTokenCounter
+	// dbsc serves device binding; nil when Config.DeviceBinding is off.
+	dbsc *deviceBinding
 }
 
 // New returns a Manager on store. It fills in the defaults of cfg and
@@ -50,6 +52,11 @@ func New(store Store, cfg Config) (*Manager, error) {
 		return nil, err
 	}
 	m := &Manager{store: store, cfg: cfg, keys: keys, invalidTokens: newInvalidTokenCounter(cfg.InvalidTokenLimit)}
+	if cfg.DeviceBinding.Enabled {
+		if m.dbsc, err = newDeviceBinding(cfg.DeviceBinding, cfg.Keys); err != nil {
+			return nil, err
+		}
+	}
 	if w, ok := store.(ExpiryWatcher); ok {
 		w.OnExpire(m.swept)
 	}

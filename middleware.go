@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sessiond/sessiond/forwarded"
 )
 
 // Handler is the session middleware. It loads the session of the request's
@@ -40,22 +42,32 @@ import (
 // way (429 by default) while it keeps presenting invalid tokens.
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rs, err := m.start(r)
+		dbsc := m.dbsc != nil && m.dbsc.owns(r.URL.Path)
+		rs, err := m.start(r, dbsc)
 		if err != nil {
 			m.refuse(w, r, err)
 			return
 		}
 		rs.w = commitWriter{ResponseWriter: w, rs: rs, r: r}
 		rs.Context = r.Context()
-		next.ServeHTTP(&rs.w, r.WithContext(rs))
+		h := next
+		if dbsc {
+			h = http.HandlerFunc(m.serveDeviceBinding)
+		}
+		h.ServeHTTP(&rs.w, r.WithContext(rs))
 		rs.w.begin()
 	})
 }
 
 // start reads the request's token and loads its session into the
-// request's state.
-func (m *Manager) start(r *http.Request) (*requestState, error) {
+// request's state. A request to the device-binding endpoints (dbsc) is
+// loaded without the device check, which it is there to pass, and
+// without periodic rotation.
+func (m *Manager) start(r *http.Request, dbsc bool) (*requestState, error) {
 	rs := &requestState{m: m, client: m.Client(r)}
+	if m.dbsc != nil {
+		rs.https = forwarded.HTTPS(r)
+	}
 	tok, found := "", false
 	if m.cfg.AcceptBearer {
 		tok, found = bearerToken(r.Header)
@@ -73,11 +85,18 @@ func (m *Manager) start(r *http.Request) (*requestState, error) {
 	// behind), which would leave the browser holding the retired token
 	// and, after the grace window, look like theft. The next plain request
 	// rotates it.
-	rotate := !rs.bearer && r.Header.Get("Upgrade") == ""
-	newTok, err := m.load(r.Context(), tok, rs.client, rotate, &rs.loaded)
+	o := loadOptions{rotate: !rs.bearer && r.Header.Get("Upgrade") == "" && !dbsc}
+	if !dbsc {
+		o.req = r
+	}
+	newTok, err := m.load(r.Context(), tok, rs.client, o, &rs.loaded)
 	switch {
 	case errors.Is(err, ErrThrottled):
 		return nil, err
+	case errors.Is(err, ErrDeviceUnverified):
+		// Anonymous, but the cookie is kept: the session's own browser,
+		// whose refresh failed for now, goes on once it succeeds.
+		return rs, nil
 	case errors.Is(err, ErrInvalidToken):
 		rs.clear = !rs.bearer
 		return rs, nil
@@ -184,6 +203,7 @@ type requestState struct {
 	m      *Manager
 	client Client
 	bearer bool // the token came in an Authorization header: no cookies
+	https  bool // the client reached the site over HTTPS (known with device binding on)
 	// w, loaded and cacheHeaders live here to save the request
 	// allocations.
 	w            commitWriter
@@ -194,6 +214,7 @@ type requestState struct {
 	s         *Session
 	token     string // a token to send in a cookie
 	clear     bool   // expire the cookie
+	login     bool   // the token is a login's: offer device binding
 	committed bool
 }
 
@@ -322,6 +343,7 @@ func (rs *requestState) commit(ctx context.Context, hdr http.Header) error {
 	switch {
 	case tok != "" && s != nil:
 		hdr.Add("Set-Cookie", rs.m.sessionCookie(tok, s.record()).String())
+		rs.offerBinding(hdr, s)
 	case clear || tok != "":
 		hdr.Add("Set-Cookie", rs.m.expiredCookie().String())
 	}

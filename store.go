@@ -68,6 +68,10 @@ type Record struct {
 	Version int64
 	// Data is the sealed session payload (nil when empty).
 	Data []byte
+	// Device is the session's binding to a key of its browser (Device
+	// Bound Session Credentials); the zero value when it is not bound.
+	// Rotation and re-authentication keep it; it ends with the session.
+	Device DeviceBinding
 }
 
 // ExpiresAt is when the record stops being of use: the earlier of its idle
@@ -244,8 +248,13 @@ func (c *ExpiryCallbacks) Notify(ctx context.Context, recs []*Record) {
 	}
 }
 
-// recordFormat is the first byte of an encoded record.
-const recordFormat = 1
+// The first byte of an encoded record. Format 2 is format 1 followed by
+// the device binding; a record that is not bound is written in format 1,
+// which releases before device binding read too, and both are read.
+const (
+	recordFormat       = 1
+	recordFormatDevice = 2
+)
 
 // maxRecordField bounds every length inside an encoded record, so that a
 // corrupt length cannot ask for gigabytes.
@@ -258,8 +267,12 @@ var ErrBadRecord = errors.New("sessiond: malformed session record")
 // MarshalBinary encodes the record in a compact, versioned binary form, for
 // stores that keep a record as one value. Times keep microseconds.
 func (r *Record) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 160+len(r.Data)+len(r.UserAgent)+40*len(r.Retired))
-	b = append(b, recordFormat)
+	b := make([]byte, 0, 160+len(r.Data)+len(r.UserAgent)+40*len(r.Retired)+len(r.Device.Key))
+	if r.Device == (DeviceBinding{}) {
+		b = append(b, recordFormat)
+	} else {
+		b = append(b, recordFormatDevice)
+	}
 	b = appendString(b, r.ID)
 	b = appendString(b, r.UserID)
 	b = append(b, r.TokenHash[:]...)
@@ -281,7 +294,23 @@ func (r *Record) MarshalBinary() ([]byte, error) {
 	b = append(b, boolByte(r.Persistent), boolByte(r.Pending), boolByte(r.ReauthRequired))
 	b = binary.AppendVarint(b, r.Version)
 	b = appendString(b, string(r.Data))
+	if b[0] == recordFormatDevice {
+		b = appendDevice(b, &r.Device)
+	}
 	return b, nil
+}
+
+// appendDevice encodes the device binding of format 2.
+func appendDevice(b []byte, d *DeviceBinding) []byte {
+	b = appendString(b, d.Alg)
+	b = appendString(b, d.Key)
+	b = appendTime(b, d.BoundAt)
+	b = binary.AppendVarint(b, d.Generation)
+	for _, c := range d.Cookies {
+		b = append(b, c.Hash[:]...)
+		b = appendTime(b, c.ExpiresAt)
+	}
+	return b
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded, replacing r. The
@@ -300,7 +329,8 @@ func (r *Record) UnmarshalString(s string) error {
 // decode decodes an encoded record from s, replacing r.
 func (r *Record) decode(s string) error {
 	d := decoder{s: s}
-	if d.byte() != recordFormat {
+	format := d.byte()
+	if format != recordFormat && format != recordFormatDevice {
 		return ErrBadRecord
 	}
 	var out Record
@@ -332,6 +362,9 @@ func (r *Record) decode(s string) error {
 	out.Version = d.varint()
 	if data := d.string(); data != "" {
 		out.Data = []byte(data)
+	}
+	if format == recordFormatDevice {
+		d.device(&out.Device)
 	}
 	if d.err || d.rest() != 0 {
 		return ErrBadRecord
@@ -440,6 +473,18 @@ func (d *decoder) hash(h *Hash) {
 		return
 	}
 	d.pos += copy(h[:], d.s[d.pos:])
+}
+
+// device decodes what appendDevice encoded.
+func (d *decoder) device(b *DeviceBinding) {
+	b.Alg = d.string()
+	b.Key = d.string()
+	b.BoundAt = d.time()
+	b.Generation = d.varint()
+	for i := range b.Cookies {
+		d.hash(&b.Cookies[i].Hash)
+		b.Cookies[i].ExpiresAt = d.time()
+	}
 }
 
 // time decodes what appendTime encoded, in UTC.
