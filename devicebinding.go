@@ -5,7 +5,7 @@ import (
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
-		"encoding/base64"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -389,4 +389,3 @@ func (m *Manager) boundCookieAttributes() string {
 	}
 	return "Path=/; Secure; HttpOnly; SameSite=" + s
 }
-
