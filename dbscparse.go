@@ -246,7 +246,10 @@ func parseSFItem(s string) (sfItem, bool) {
 		}
 		item.params[key] = val
 	}
-	return item, !p.more()
+	if p.more() {
+		return sfItem{}, false
+	}
+	return item, true
 }
 
 // sfParser reads a structured field from s.

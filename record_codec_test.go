@@ -3,6 +3,7 @@ package sessiond
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"reflect"
 	"testing"
 	"time"
@@ -20,9 +21,43 @@ func sampleRecord() *Record {
 	}
 }
 
+// boundRecord is sampleRecord bound to a device key.
+func boundRecord() *Record {
+	r := sampleRecord()
+	r.Device = DeviceBinding{
+		Alg: "ES256", Key: `{"crv":"P-256","kty":"EC","x":"AA","y":"BB"}`, BoundAt: r.AuthTime, Generation: 3,
+		Cookies: [2]BoundCookie{{Hash: Hash{7}, ExpiresAt: r.LastSeenAt.Add(10 * time.Minute)}, {Hash: Hash{8}, ExpiresAt: r.LastSeenAt}},
+	}
+	return r
+}
+
+// format1 is sampleRecord as format 1 encoded it before device binding.
+const format1 = "010469642d3105616c69636501020300000000000000000000000000000000000000000000000000000000008099b09fd6fca50601090000000000000000000000000000000000000000000000000000000000000080a7febbd6fca506808993b6bbfca5068099b09fd6fca50680e1fed3e3fca50680c9f0a4fdfea506808993b6bbfca506020370776404746f7470093139322e302e322e31096167656e742f312e300101015404000102ff"
+
+// TestRecordCodec_Format1 checks that records stored before device binding
+// still decode, and that a record that is not bound is still written in
+// format 1, byte for byte, which releases before device binding read.
+func TestRecordCodec_Format1(t *testing.T) {
+	b, _ := hex.DecodeString(format1)
+	var got Record
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatalf("UnmarshalBinary: %v", err)
+	}
+	if !reflect.DeepEqual(&got, sampleRecord()) {
+		t.Errorf("format 1:\ngot  %+v\nwant %+v", got, *sampleRecord())
+	}
+	if again, _ := got.MarshalBinary(); !bytes.Equal(again, b) {
+		t.Errorf("unbound record: got %x, want format 1 %s", again, format1)
+	}
+	if bound, _ := boundRecord().MarshalBinary(); bound[0] != recordFormatDevice {
+		t.Errorf("bound record: format %d, want %d", bound[0], recordFormatDevice)
+	}
+}
+
 func TestRecordCodec_RoundTrip(t *testing.T) {
 	cases := map[string]*Record{
 		"full":  sampleRecord(),
+		"bound": boundRecord(),
 		"empty": {ID: "x"},
 	}
 	for name, rec := range cases {
@@ -43,23 +78,28 @@ func TestRecordCodec_RoundTrip(t *testing.T) {
 }
 
 func TestRecordCodec_RefusesTruncationAndTrailingBytes(t *testing.T) {
-	b, _ := sampleRecord().MarshalBinary()
-	for i := range b {
-		var r Record
-		if err := r.UnmarshalBinary(b[:i]); err == nil {
-			t.Fatalf("truncated to %d bytes: decoded", i)
+	for _, rec := range []*Record{sampleRecord(), boundRecord()} {
+		b, _ := rec.MarshalBinary()
+		for i := range b {
+			var r Record
+			if err := r.UnmarshalBinary(b[:i]); err == nil {
+				t.Fatalf("format %d truncated to %d bytes: decoded", b[0], i)
+			}
 		}
-	}
-	var r Record
-	if err := r.UnmarshalBinary(append(bytes.Clone(b), 0)); err == nil {
-		t.Errorf("trailing byte: decoded")
+		var r Record
+		if err := r.UnmarshalBinary(append(bytes.Clone(b), 0)); err == nil {
+			t.Errorf("format %d with a trailing byte: decoded", b[0])
+		}
 	}
 }
 
 func FuzzRecordCodec(f *testing.F) {
 	b, _ := sampleRecord().MarshalBinary()
 	f.Add(b)
+	bound, _ := boundRecord().MarshalBinary()
+	f.Add(bound)
 	f.Add([]byte{recordFormat})
+	f.Add([]byte{recordFormatDevice})
 	f.Add([]byte{recordFormat, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r, fromString Record

@@ -18,6 +18,37 @@ func diff(got, want *sessiond.Record) []string {
 	d = append(d, diffScalars(got, want)...)
 	d = append(d, diffTimes(got, want)...)
 	d = append(d, diffSlices(got, want)...)
+	d = append(d, diffDevice(&got.Device, &want.Device)...)
+	return d
+}
+
+// diffDevice compares the device bindings.
+func diffDevice(got, want *sessiond.DeviceBinding) []string {
+	var d []string
+	if got.Alg != want.Alg || got.Key != want.Key {
+		d = append(d, mismatch("Device key", got.Alg+" "+got.Key, want.Alg+" "+want.Key))
+	}
+	if got.Generation != want.Generation {
+		d = append(d, mismatch("Device.Generation", got.Generation, want.Generation))
+	}
+	times := []struct {
+		name      string
+		got, want time.Time
+	}{
+		{"Device.BoundAt", got.BoundAt, want.BoundAt},
+		{"Device.Cookies[0].ExpiresAt", got.Cookies[0].ExpiresAt, want.Cookies[0].ExpiresAt},
+		{"Device.Cookies[1].ExpiresAt", got.Cookies[1].ExpiresAt, want.Cookies[1].ExpiresAt},
+	}
+	for _, f := range times {
+		if !f.got.Equal(f.want) || (!f.got.IsZero() && f.got.Location() != time.UTC) {
+			d = append(d, mismatch(f.name, f.got, f.want))
+		}
+	}
+	for i := range got.Cookies {
+		if got.Cookies[i].Hash != want.Cookies[i].Hash {
+			d = append(d, mismatch(fmt.Sprintf("Device.Cookies[%d].Hash", i), fmt.Sprintf("%x", got.Cookies[i].Hash), fmt.Sprintf("%x", want.Cookies[i].Hash)))
+		}
+	}
 	return d
 }
 

@@ -35,6 +35,7 @@ func NewRecord(userID string) *sessiond.Record {
 
 // fullRecord returns a record of userID with every field set, each time to a
 // different instant, so that a store that drops or swaps a field is caught.
+// It is bound to a device key; [NewRecord]'s records are not.
 func fullRecord(userID string) *sessiond.Record {
 	rec := NewRecord(userID)
 	now := rec.CreatedAt
@@ -55,6 +56,16 @@ func fullRecord(userID string) *sessiond.Record {
 	rec.ReauthRequired = true
 	rec.Version = 7
 	rec.Data = randomBytes(48)
+	rec.Device = sessiond.DeviceBinding{
+		Alg:        "ES256",
+		Key:        `{"crv":"P-256","kty":"EC","x":"` + rand.Text() + `","y":"` + rand.Text() + `"}`,
+		BoundAt:    now.Add(-49 * time.Minute),
+		Generation: 5,
+		Cookies: [2]sessiond.BoundCookie{
+			{Hash: randomHash(), ExpiresAt: now.Add(9 * time.Minute)},
+			{Hash: randomHash(), ExpiresAt: now.Add(-2 * time.Minute)},
+		},
+	}
 	return rec
 }
 

@@ -35,4 +35,10 @@ func scribble(rec *sessiond.Record) {
 	rec.Pending = !rec.Pending
 	rec.ReauthRequired = !rec.ReauthRequired
 	rec.Version++
+	rec.Device.Alg += "x"
+	rec.Device.Key += "x"
+	rec.Device.BoundAt = rec.Device.BoundAt.Add(time.Hour)
+	rec.Device.Generation++
+	rec.Device.Cookies[0].Hash[0] ^= 0xff
+	rec.Device.Cookies[1].ExpiresAt = rec.Device.Cookies[1].ExpiresAt.Add(time.Hour)
 }

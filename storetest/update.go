@@ -40,6 +40,8 @@ func rotated(rec *sessiond.Record) *sessiond.Record {
 	next.ReauthRequired = !rec.ReauthRequired
 	next.Version = rec.Version + 1
 	next.Data = randomBytes(64)
+	next.Device.Generation++
+	next.Device.Cookies = [2]sessiond.BoundCookie{{Hash: randomHash(), ExpiresAt: later.Add(10 * time.Minute)}, next.Device.Cookies[0]}
 	return next
 }
 
