@@ -173,3 +173,70 @@ func cookieRequest(tok string) *http.Request {
 	r.Header.Set("Cookie", sessiond.DefaultCookieName+"="+tok)
 	return r
 }
+
+// boundBenchEnv is benchEnv with device binding on and the session bound
+// to an ES256 key: it returns the browser, its cookies set.
+func boundBenchEnv(b *testing.B) (*sessiond.Manager, *dbscBrowser) {
+	cfg := bindingConfig()
+	clk := newClock()
+	store := memstore.New(memstore.Config{Now: clk.Now})
+	b.Cleanup(func() { store.Close() })
+	cfg.Now, cfg.Auditor = clk.Now, nopAuditor{}
+	m, err := sessiond.New(store, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	login := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.Login(r.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+	})
+	br := newBrowser(b, m.Handler(login), "ES256", "alice")
+	br.mustRegister()
+	return m, br
+}
+
+// BenchmarkReadPathBound is BenchmarkReadPath on a session bound to a
+// device: the bound cookie is checked against the record the middleware
+// loaded, with no other store call.
+func BenchmarkReadPathBound(b *testing.B) {
+	m, br := boundBenchEnv(b)
+	h := m.Handler(okHandler)
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Cookie", "theme=dark; "+sessiond.DefaultCookieName+"="+br.token+"; "+boundName+"="+br.bound)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkDeviceRegistration is a login and the registration of an
+// ES256 key: its verification and the write that stores it.
+func BenchmarkDeviceRegistration(b *testing.B) {
+	_, br := boundBenchEnv(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		nb := newBrowser(b, br.h, "ES256", "alice")
+		proof := nb.dev.registration(b, nb.challenge, nb.authz)
+		b.StartTimer()
+		if res := nb.register(proof); res.StatusCode != http.StatusOK {
+			b.Fatalf("registration: %d", res.StatusCode)
+		}
+	}
+}
+
+// BenchmarkDeviceRefresh is a refresh with a challenge issued ahead: the
+// ES256 verification, the compare-and-swap write and the new cookie.
+func BenchmarkDeviceRefresh(b *testing.B) {
+	_, br := boundBenchEnv(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		proof := br.dev.refresh(b, br.challenge)
+		b.StartTimer()
+		if res := br.refresh(proof); res.StatusCode != http.StatusOK {
+			b.Fatalf("refresh: %d", res.StatusCode)
+		}
+	}
+}

@@ -317,10 +317,12 @@ func (m *Manager) checkDevice(ctx context.Context, rec *Record, o loadOptions, n
 	if !rec.Device.Bound() || (o.device == nil && o.req == nil) {
 		return nil
 	}
-	p := o.device
-	if p == nil {
-		proof := m.DeviceProof(o.req)
-		p = &proof
+	var p DeviceProof
+	if o.device != nil {
+		p = *o.device
+	} else {
+		// The cookie only: the header matters on a refusal alone.
+		p.Cookie, _ = cookieValue(o.req.Header, m.cfg.DeviceBinding.CookieName)
 	}
 	h, ok := parseToken(p.Cookie)
 	reason := ReasonBoundCookieMissing
@@ -335,6 +337,9 @@ func (m *Manager) checkDevice(ctx context.Context, rec *Record, o loadOptions, n
 		}
 	} else if p.Cookie != "" {
 		reason = ReasonBoundCookieInvalid
+	}
+	if o.device == nil {
+		p.Skipped = o.req.Header.Get("Secure-Session-Skipped")
 	}
 	if p.Skipped != "" {
 		if r, ok := parseSkipped(p.Skipped, rec.ID); ok {

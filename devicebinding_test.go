@@ -123,7 +123,7 @@ var (
 // dbscBrowser is a browser with DBSC: it keeps the session cookie, the
 // bound cookie, its key and the challenge it was last given.
 type dbscBrowser struct {
-	t         *testing.T
+	t         testing.TB
 	h         http.Handler
 	dev       *device
 	token     string
@@ -134,7 +134,7 @@ type dbscBrowser struct {
 }
 
 // newBrowser logs user in through h and keeps the offer.
-func newBrowser(t *testing.T, h http.Handler, alg, user string) *dbscBrowser {
+func newBrowser(t testing.TB, h http.Handler, alg, user string) *dbscBrowser {
 	t.Helper()
 	b := &dbscBrowser{t: t, h: h, dev: newDevice(t, alg)}
 	res := do(h, "POST", "/login?user="+user, "")
@@ -444,7 +444,8 @@ func TestDeviceBinding_RegistrationRefused_R4(t *testing.T) {
 		}, sessiond.ReasonDeviceBadKey},
 		{"PrivateJWK", func(b *dbscBrowser, _ string) string {
 			k := b.dev.jwk()
-			k["d"] = b64(b.dev.ec.D.Bytes())
+			d, _ := b.dev.ec.Bytes()
+			k["d"] = b64(d)
 			return b.dev.sign(t, map[string]any{"alg": "ES256", "typ": "dbsc+jwt", "jwk": k},
 				map[string]any{"jti": b.challenge, "authorization": b.authz})
 		}, sessiond.ReasonDeviceBadKey},
