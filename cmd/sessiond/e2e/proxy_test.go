@@ -120,6 +120,7 @@ func fillTemplate(t *testing.T, name string, values map[string]string) string {
 type proxied struct {
 	origin string // https://127.0.0.1:PORT, the app's origin
 	roots  *x509.CertPool
+	pgid   int // the proxy's process group: its master and workers
 	portal *portal
 	// rotates: the proxy passes a rotated token on to the browser and
 	// asks with rotate=1; otherwise with rotate=0.
@@ -137,10 +138,11 @@ type proxyCommand struct {
 	stop syscall.Signal
 }
 
-// startProxy runs the proxy until t ends and waits until addr answers
-// TLS handshakes with a certificate that the pool roots returns trusts
-// (nil while there is none).
-func startProxy(t *testing.T, pc proxyCommand, addr string, roots func() *x509.CertPool) *x509.CertPool {
+// startProxy runs the proxy, in a process group of its own, until t ends
+// and waits until addr answers TLS handshakes with a certificate that the
+// pool roots returns trusts (nil while there is none). It returns that
+// pool and the process group.
+func startProxy(t *testing.T, pc proxyCommand, addr string, roots func() *x509.CertPool) (*x509.CertPool, int) {
 	t.Helper()
 	cmd := exec.Command(pc.bin, pc.args...)
 	cmd.Dir, cmd.Env = pc.dir, append(os.Environ(), pc.env...)
@@ -180,7 +182,7 @@ func startProxy(t *testing.T, pc proxyCommand, addr string, roots func() *x509.C
 			conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool})
 			if err == nil {
 				conn.Close()
-				return pool
+				return pool, cmd.Process.Pid
 			}
 		}
 		if time.Now().After(deadline) {
@@ -253,7 +255,7 @@ func startNginx(t *testing.T) *proxied {
 		"    include site.conf;\n}\n"
 	os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(main), 0o600)
 	os.Mkdir(filepath.Join(dir, "tmp"), 0o700)
-	p.roots = startProxy(t, proxyCommand{
+	p.roots, p.pgid = startProxy(t, proxyCommand{
 		name: "nginx", bin: bin, dir: dir, stop: syscall.SIGTERM,
 		args: []string{"-p", dir + "/", "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;"},
 	}, addr, func() *x509.CertPool { return poolOf(certFile) })
@@ -280,7 +282,7 @@ func startCaddy(t *testing.T) *proxied {
 	global := "{\n\tadmin off\n\tstorage file_system " + filepath.Join(dir, "data") +
 		"\n\tlocal_certs\n\tskip_install_trust\n\thttp_port " + httpPort + "\n}\n\n"
 	os.WriteFile(filepath.Join(dir, "Caddyfile"), []byte(global+site), 0o600)
-	p.roots = startProxy(t, proxyCommand{
+	p.roots, p.pgid = startProxy(t, proxyCommand{
 		name: "caddy", bin: bin, dir: dir, stop: syscall.SIGTERM,
 		args: []string{"run", "--config", filepath.Join(dir, "Caddyfile"), "--adapter", "caddyfile"},
 		env:  []string{"HOME=" + dir, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir},
