@@ -126,6 +126,66 @@
 // default answers 503 and logs the cause at level Error, a few records a
 // second at most.
 //
+// # Device binding
+//
+// Config.DeviceBinding turns on Device Bound Session Credentials (W3C
+// DBSC), off by default: a browser that supports them keeps a private key
+// it cannot export (in a TPM) and proves possession of it to renew a
+// short-lived bound cookie, so that a session cookie stolen from the
+// device (by malware reading the cookie store, say) stops working
+// elsewhere. Chrome 146 and later do it on Windows with a TPM; Chromium
+// behind the DeviceBoundSessions feature. Other browsers ignore it and
+// their sessions work as before.
+//
+//	m, err := sessiond.New(store, sessiond.Config{
+//		Keys:          keys, // shared by every replica
+//		DeviceBinding: sessiond.DeviceBindingConfig{Enabled: true},
+//	})
+//
+// The response of a full login over HTTPS inside [Manager.Handler]
+// offers the binding (Secure-Session-Registration, ES256 or RS256, a
+// challenge and an authorization for that session), and the middleware
+// answers the browser's registration and refresh at
+// DeviceBindingConfig.Path+"/registration" and "/refresh" itself. The
+// registration's dbsc+jwt must be signed by the key it carries, with an
+// algorithm offered (never "none"), for the offered challenge and
+// authorization; the key is stored in the session's [Record]
+// ([DeviceBinding], [Session.Device]). A refresh must be signed by that
+// stored key, never by one the proof carries, for a challenge of the
+// session's current generation, issued in a 403 Secure-Session-Challenge
+// or ahead on the previous answer; each success advances the generation
+// by a compare-and-swap write, so a challenge is used once, and sets a new
+// bound cookie (a __Host- cookie, Secure, HttpOnly, SameSite like the
+// session cookie, Max-Age DeviceBindingConfig.CookieLifetime, 10 minutes
+// by default). The record keeps the SHA-256 of the newest bound cookie and
+// of the one before it (for requests already on their way): checking it
+// costs one hash, and no store call. A registration or refresh is a write
+// and counts as a change (the version grows by one); a request that only
+// presents the cookies writes nothing more than before.
+//
+// Once bound, a session is refused without a live bound cookie: the
+// request is anonymous, as with an invalid token ([ErrDeviceUnverified]
+// outside the middleware, from [Manager.LoadDevice]), and a
+// session.device_unverified event names why, with the reason Chromium
+// gives in Secure-Session-Skipped. The session and its cookie are kept:
+// whoever copied the token gets nothing, and the session's own browser,
+// whose refresh failed for now (unreachable, quota), goes on once a
+// refresh succeeds. Its user sees the page an anonymous visitor sees (the
+// login page, or a 401) until then, or logs in again; an operator who sees
+// many skipped refreshes lengthens CookieLifetime, so that browsers
+// refresh less often. There is no downgrade: a bound session is refused
+// without its cookie even by a Manager with DeviceBinding off (turning it
+// off makes bound sessions end for their users once their bound cookie
+// runs out). Rotation and re-authentication keep the binding; logout,
+// revocation and expiry end it with the session, and a refresh of an
+// ended session is refused, which ends the browser's bound session too.
+//
+// DBSC protects against the theft of cookies, not against malware that
+// drives the browser itself on the device: such malware makes the
+// browser sign for it. It binds the session to a browser's key, not to a
+// person. Challenges are made with keys derived from Config.Keys, so set
+// the same Keys on every replica.
+//
 // # Audit
 //
 // Every lifecycle event goes to an [Auditor]; the default, [SlogAuditor],
@@ -144,7 +204,8 @@
 //   - [Record] is what a store keeps, found by any of its [Record.Hashes];
 //     [Record.MarshalBinary], [Record.UnmarshalBinary] and
 //     [Record.UnmarshalString] are a compact, versioned encoding for
-//     stores that keep bytes.
+//     stores that keep bytes. A store that keeps fields of its own keeps
+//     [Record.Device] too.
 //   - [TokenToucher] lets a store touch a session by its token hash in one
 //     round trip; [ExpiryWatcher] and [ExpiryCallbacks] report sessions a
 //     sweeper removes, so that they are audited as expired.
