@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/devcert"
 )
 
 // TestForwardAuth_Nginx runs the forward-auth scenarios through nginx
@@ -296,14 +298,47 @@ func forwardAuthScenarios(t *testing.T, p *proxied) {
 		b.app("/docs/page", navigation)
 	})
 
-	t.Run("revocation through the API ends the session at the proxy", func(t *testing.T) {
+	t.Run("revocation in the admin UI ends the session at the proxy", func(t *testing.T) {
 		sid := b.app("/docs/page", navigation).Get("X-Sessiond-Session-Id")
-		want(t, "revoke", p.portal.api.call(t, "DELETE", "/v1/sessions/"+sid, nil), http.StatusNoContent)
+		p.operatorBrowser(t).revoke(sid)
 		wantRedirect(t, p, "page load after revocation", b.get("/docs/page"), "/login")
 		if r := b.do("GET", "/api/items", xhr, nil); r.status != http.StatusUnauthorized {
 			t.Errorf("fetch after revocation: got %d, want 401", r.status)
 		}
 	})
+}
+
+// operatorBrowser is a browser signed in to the admin UI of p's portal,
+// on sessiond's own origin.
+func (p *proxied) operatorBrowser(t *testing.T) *browser {
+	t.Helper()
+	direct := &proxied{origin: "https://" + p.portal.addr, roots: poolOf(filepath.Join(p.portal.dir, devcert.CertFile)), portal: p.portal}
+	op := direct.browser(t)
+	form := url.Values{"username": {p.portal.operator}, "password": {p.portal.password}}
+	if r := op.submit("/admin/login", "/admin/login", form); r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin/" {
+		t.Fatalf("admin login: got %d Location %q, want 303 to /admin/", r.status, r.header.Get("Location"))
+	}
+	return op
+}
+
+// revoke ends the session sid with the Revoke button of the admin UI's
+// list of sessions.
+func (b *browser) revoke(sid string) {
+	b.t.Helper()
+	page := b.get("/admin/")
+	if !strings.Contains(page.body, `name="session_id" value="`+sid+`"`) {
+		b.t.Fatalf("the admin UI's sessions page (%d) lists no session %s", page.status, sid)
+	}
+	form := url.Values{"session_id": {sid}}
+	for _, m := range hiddenInput.FindAllStringSubmatch(page.body, -1) {
+		if m[1] == "csrf_token" {
+			form.Set("csrf_token", html.UnescapeString(m[2]))
+		}
+	}
+	h := http.Header{"Origin": {b.p.origin}, "Sec-Fetch-Site": {"same-origin"}, "Sec-Fetch-Mode": {"navigate"}}
+	if r := b.do("POST", "/admin/sessions/revoke", h, form); r.status != http.StatusSeeOther {
+		b.t.Fatalf("revoke in the admin UI: got %d %.200s, want 303", r.status, r.body)
+	}
 }
 
 // cookieOf is the session cookie the browser holds for origin.

@@ -35,6 +35,8 @@ type portal struct {
 	proxyKey string // a key of the forward-auth scope
 	clock    *fakeclock.Clock
 	api      *service // the API, called with the full key
+	// operator and password sign in to the admin UI.
+	operator, password string
 }
 
 // startPortal starts the demo with a memory store, trusting proxies on
@@ -68,6 +70,7 @@ func startPortal(t *testing.T, appOrigin string) *portal {
 		s.App.Close()
 	})
 	p.addr = s.Listener.Addr().String()
+	p.operator, p.password = s.Operator, s.Password
 	p.api = &service{base: "https://" + p.addr, key: p.full, client: newClient(t, p.dir), seen: &tokens{}}
 	return p
 }
