@@ -3,6 +3,7 @@ package boltstore_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,9 +27,11 @@ const crashEnv = "BOLTSTORE_CRASH_DB"
 const crashAcks = 300
 
 // TestKill9KeepsAcknowledgedWrites runs a child process that creates
-// records from several goroutines and prints the id of each one Create
-// returned nil for, kills it with SIGKILL in the middle of the burst, and
-// reopens its database: every printed id must be there.
+// records from several goroutines, writes new data into each (an Update,
+// as a session write does), and prints the id of each one both calls
+// returned nil for; it kills the child with SIGKILL in the middle of the
+// burst and reopens its database: every printed id must be there, with
+// its written data.
 func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	path := dbPath(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1", "-test.timeout=60s")
@@ -55,14 +58,21 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	}
 
 	s := open(t, boltstore.Config{Path: path})
-	missing := 0
+	missing, stale := 0, 0
 	for _, id := range ids {
-		if !found(t, s, id) {
+		rec, ok, err := s.Get(t.Context(), id)
+		switch {
+		case err != nil:
+			t.Fatalf("Get(%s): got error %v, want nil", id, err)
+		case !ok:
 			missing++
+		case string(rec.Data) != crashData:
+			stale++
 		}
 	}
-	if missing > 0 {
-		t.Errorf("after SIGKILL: got %d of %d acknowledged records missing, want 0", missing, len(ids))
+	if missing > 0 || stale > 0 {
+		t.Errorf("after SIGKILL: got %d of %d acknowledged records missing and %d without their written data, want 0 and 0",
+			missing, len(ids), stale)
 	}
 	if err := boltstore.CheckIndexes(s); err != nil {
 		t.Errorf("indexes after SIGKILL: %v", err)
@@ -81,10 +91,14 @@ func readAcks(r io.Reader, n int) []string {
 	return ids
 }
 
+// crashData is the data the child writes into each record it created.
+const crashData = "written after create"
+
 // TestHelperProcess is the child of TestKill9KeepsAcknowledgedWrites. It
-// creates records from eight goroutines and prints "ok <id>" on stdout,
-// one write per line, after each Create that returned nil, until it is
-// killed (or, should the parent be gone, after 30 seconds).
+// creates records from eight goroutines, updates each with crashData, and
+// prints "ok <id>" on stdout, one record per line, after the Create and
+// the Update returned nil, until it is killed (or, should the parent be
+// gone, after 30 seconds).
 func TestHelperProcess(t *testing.T) {
 	path := os.Getenv(crashEnv)
 	if path == "" {
@@ -102,7 +116,9 @@ func TestHelperProcess(t *testing.T) {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
 				rec := storetest.NewRecord("crash")
-				if err := s.Create(t.Context(), rec); err != nil {
+				next := *rec
+				next.Data, next.Version = []byte(crashData), rec.Version+1
+				if err := errors.Join(s.Create(t.Context(), rec), s.Update(t.Context(), &next, rec.Version)); err != nil {
 					fmt.Fprintln(os.Stderr, err)
 					os.Exit(3)
 				}

@@ -22,15 +22,20 @@
 // # Batching
 //
 // The fsync is the cost of a write, a few milliseconds on most disks.
-// Writes that arrive while another is under way join a batch (bbolt's
-// DB.Batch): up to 1000 writes share one transaction and one fsync, so
-// that a burst of logins is not capped at one per fsync. A write that
-// arrives alone is committed at once, without waiting for the batch
-// window (10ms). bbolt runs the functions of a batch again, the others
-// without it, when one of them fails; this package's functions are
-// idempotent, and report an outcome such as [sessiond.ErrConflict] to
-// their caller without failing the batch, so that a conflict never
-// undoes or delays the writes batched with it.
+// Writes that arrive together share one transaction and one fsync: the
+// first write that finds no commit under way lets every goroutine that is
+// ready to run go first, so that their writes join it, and commits all
+// that are waiting; writes that arrive during that commit form the next
+// group, committed as soon as it ends. There is no timer: a write that
+// arrives alone is committed at once, and a burst of writes is not capped
+// at one per fsync, on one processor too (where a syncing commit holds up
+// the whole process). When one function of a group fails, the
+// transaction is rolled back and the others run again without it, the
+// failed one alone; this package's functions are idempotent, and report
+// an outcome such as [sessiond.ErrConflict] to their caller without
+// failing the group, so that a conflict never undoes or delays the writes
+// committed with it. An Update rewrites only the index entries that
+// changed: a data write rewrites the record and moves its expiry entry.
 //
 // # Reads
 //

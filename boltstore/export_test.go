@@ -2,8 +2,8 @@ package boltstore
 
 import (
 	"errors"
+	"runtime"
 	"sync/atomic"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -16,19 +16,23 @@ func DB(s *Store) *bolt.DB { return s.db }
 // before any write.
 func Unbatched(s *Store) { s.commit = s.db.Update }
 
-// AlwaysBatched makes s commit every write with db.Batch, even a lone one.
-// Call it before any write.
-func AlwaysBatched(s *Store) { s.commit = s.db.Batch }
+// BboltBatch makes s commit every write with bbolt's db.Batch, which
+// waits up to db.MaxBatchDelay for company, even a lone one, for
+// benchmarks that compare it with the group commit. Call it before any
+// write.
+func BboltBatch(s *Store) { s.commit = s.db.Batch }
 
 // OneBatch makes the next n writes to s, which the caller starts at once,
-// share a single transaction, for tests that fill a store quickly. The
-// returned function, called after those writes, undoes it.
+// share a single transaction, for tests that fill a store quickly or
+// need a group of a known size: the leader waits until n are waiting.
+// The returned function, called after those writes, undoes it.
 func OneBatch(s *Store, n int) (undo func()) {
-	size, delay := s.db.MaxBatchSize, s.db.MaxBatchDelay
-	s.commit, s.db.MaxBatchSize, s.db.MaxBatchDelay = s.db.Batch, n, time.Hour
-	return func() {
-		s.commit, s.db.MaxBatchSize, s.db.MaxBatchDelay = s.commitAlone, size, delay
+	s.group.settle = func(waiting func() int) {
+		for waiting() < n {
+			runtime.Gosched()
+		}
 	}
+	return func() { s.group.settle = yieldWhileGrowing }
 }
 
 // CheckIndexes reports the first way in which the indexes of s are out of
@@ -45,13 +49,15 @@ func CheckIndexes(s *Store) error {
 // errInjected is the failure FailRun injects.
 var errInjected = errors.New("injected failure")
 
-// FailRun makes the n-th run of a batched write function, counted from 1,
-// fail after it ran, so that bbolt rolls back the whole batch, runs the
-// other functions again and this one alone. It returns the count of runs.
+// FailRun makes the n-th run of a write function, counted from 1, fail
+// after it ran, so that the whole group's transaction rolls back, the
+// other functions run again and this one alone. It returns the count of
+// runs.
 func FailRun(s *Store, n int64) *atomic.Int64 {
 	var runs atomic.Int64
+	commit := s.commit
 	s.commit = func(fn func(*bolt.Tx) error) error {
-		return s.db.Batch(func(tx *bolt.Tx) error {
+		return commit(func(tx *bolt.Tx) error {
 			err := fn(tx)
 			if runs.Add(1) == n && err == nil {
 				return errInjected

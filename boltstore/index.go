@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"bytes"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -76,15 +77,75 @@ func (s sessions) put(rec *sessiond.Record, hs []sessiond.Hash, val []byte) erro
 			return err
 		}
 	}
-	if rec.UserID != "" {
-		if err := s.users.Put(userKey(rec.UserID, id), empty); err != nil {
+	if err := s.enlist(rec); err != nil {
+		return err
+	}
+	return s.expiry.Put(expiryKey(rec.ExpiresAt(), id), empty)
+}
+
+// replace stores rec, encoded as val, in place of old, the stored record
+// of the same id, and changes only the index entries that differ: a data
+// write, which keeps the hashes, user and deadlines, rewrites the record
+// and moves its expiry entry, and leaves the other buckets' pages alone,
+// so that the commit writes fewer of them.
+func (s sessions) replace(old, rec *sessiond.Record, hs []sessiond.Hash, val []byte) error {
+	id := []byte(rec.ID)
+	if err := s.records.Put(id, val); err != nil {
+		return err
+	}
+	if err := s.reindexTokens(id, old.Hashes(), hs); err != nil {
+		return err
+	}
+	if old.UserID != rec.UserID || !old.AbsoluteExpiresAt.Equal(rec.AbsoluteExpiresAt) {
+		if err := s.unlist(old); err != nil {
 			return err
 		}
-		if err := s.list.Put(listKey(rec), empty); err != nil {
+		if err := s.enlist(rec); err != nil {
 			return err
 		}
 	}
-	return s.expiry.Put(expiryKey(rec.ExpiresAt(), id), empty)
+	return s.moveExpiry(id, old.ExpiresAt(), rec.ExpiresAt())
+}
+
+// reindexTokens makes the token hashes of id lead from was to now.
+func (s sessions) reindexTokens(id []byte, was, now []sessiond.Hash) error {
+	for _, h := range was {
+		if !slices.Contains(now, h) {
+			if err := s.tokens.Delete(h[:]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, h := range now {
+		if !slices.Contains(was, h) {
+			if err := s.tokens.Put(h[:], id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// enlist adds rec to the per-user index and the list, unless anonymous.
+func (s sessions) enlist(rec *sessiond.Record) error {
+	if rec.UserID == "" {
+		return nil
+	}
+	if err := s.users.Put(userKey(rec.UserID, []byte(rec.ID)), empty); err != nil {
+		return err
+	}
+	return s.list.Put(listKey(rec), empty)
+}
+
+// unlist removes what enlist added for rec.
+func (s sessions) unlist(rec *sessiond.Record) error {
+	if rec.UserID == "" {
+		return nil
+	}
+	if err := s.users.Delete(userKey(rec.UserID, []byte(rec.ID))); err != nil {
+		return err
+	}
+	return s.list.Delete(listKey(rec))
 }
 
 // remove deletes rec, as stored, and every index entry that put made.
@@ -95,13 +156,8 @@ func (s sessions) remove(rec *sessiond.Record) error {
 			return err
 		}
 	}
-	if rec.UserID != "" {
-		if err := s.users.Delete(userKey(rec.UserID, id)); err != nil {
-			return err
-		}
-		if err := s.list.Delete(listKey(rec)); err != nil {
-			return err
-		}
+	if err := s.unlist(rec); err != nil {
+		return err
 	}
 	if err := s.expiry.Delete(expiryKey(rec.ExpiresAt(), id)); err != nil {
 		return err

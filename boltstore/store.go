@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -30,11 +29,11 @@ var (
 type Store struct {
 	db  *bolt.DB
 	cfg Config // with defaults
-	// commit runs a write transaction: commitAlone, which batches
-	// concurrent writes. Tests set db.Batch or db.Update instead, to
-	// measure what that buys.
-	commit  func(fn func(*bolt.Tx) error) error
-	writers atomic.Int32 // writes under way
+	// commit runs a write transaction: group.commit, which commits
+	// concurrent writes together. Tests set db.Batch or db.Update
+	// instead, to measure what that buys.
+	commit func(fn func(*bolt.Tx) error) error
+	group  *groupCommit
 
 	expiry sessiond.ExpiryCallbacks // the OnExpire functions
 
@@ -62,8 +61,8 @@ func New(cfg Config) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("boltstore: %s: %w", cfg.Path, err)
 	}
-	s := &Store{db: db, cfg: cfg}
-	s.commit = s.commitAlone
+	s := &Store{db: db, cfg: cfg, group: newGroupCommit(db)}
+	s.commit = s.group.commit
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.done.Go(func() { s.sweepEvery(ctx) })

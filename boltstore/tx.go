@@ -18,35 +18,23 @@ func (s *Store) read(op string, fn func(tx *bolt.Tx) error) error {
 }
 
 // write runs fn in a write transaction, committed and synced to disk
-// before write returns. A write that finds another under way joins a batch
-// (bbolt's DB.Batch), so that writes arriving together share one fsync
-// instead of queueing for one each. A write that finds none runs at once
-// in a transaction of its own: a batch waits up to DB.MaxBatchDelay (10ms)
-// for company, which a lone write would wait in vain.
+// before write returns. Writes that arrive together share one transaction
+// and one fsync (see groupCommit); a write that arrives alone is committed
+// at once, with no delay.
 //
-// Batch may run fn more than once: when another function of the batch
-// fails, the whole transaction is rolled back and run again without it,
-// and the failed one alone. So fn must be idempotent: it must decide
-// everything from what the transaction holds and set, not accumulate, what
-// it reports to its caller. And it must return an error only when bbolt
+// The group may run fn more than once: when another function of the group
+// fails, the transaction is rolled back and run again without it, and the
+// failed one alone. So fn must be idempotent: it must decide everything
+// from what the transaction holds and set, not accumulate, what it
+// reports to its caller. And it must return an error only when bbolt
 // failed: an outcome such as a version conflict is reported through a
 // variable the caller reads after write returns, so that one conflict
-// does not roll back and rerun the writes batched with it.
+// does not roll back and rerun the writes committed with it.
 func (s *Store) write(op string, fn func(tx *bolt.Tx) error) error {
 	if err := s.commit(fn); err != nil {
 		return fmt.Errorf("boltstore: %s: %w", op, err)
 	}
 	return nil
-}
-
-// commitAlone runs fn in a transaction of its own when no other write is
-// under way, and in a batch otherwise. It is the default of Store.commit.
-func (s *Store) commitAlone(fn func(tx *bolt.Tx) error) error {
-	defer s.writers.Add(-1)
-	if s.writers.Add(1) == 1 {
-		return s.db.Update(fn)
-	}
-	return s.db.Batch(fn)
 }
 
 // withSessions adapts fn to a transaction, opening the named session

@@ -64,13 +64,13 @@ func TestReadsTakeNoWriteLock(t *testing.T) {
 	}
 }
 
-// TestBatchRerun makes the fifth function of a batch of ten fail, so that
-// bbolt runs the four before it again: each write still takes effect once,
-// and of two Creates of one id exactly one succeeds.
+// TestBatchRerun makes the fifth function of a group of ten fail, so that
+// the group runs the others again without it and the failed one alone:
+// each write still takes effect once, and of two Creates of one id
+// exactly one succeeds.
 func TestBatchRerun(t *testing.T) {
 	s, c := newStore(t)
-	db := boltstore.DB(s)
-	db.MaxBatchSize, db.MaxBatchDelay = 10, time.Hour // the tenth call starts the batch
+	defer boltstore.OneBatch(s, 10)() // the tenth write starts the commit
 	runs := boltstore.FailRun(s, 5)
 
 	first, second := storetest.NewRecord("alice"), storetest.NewRecord("alice")
@@ -90,8 +90,8 @@ func TestBatchRerun(t *testing.T) {
 	}
 	wg.Wait()
 
-	if got, want := runs.Load(), int64(10+4+1); got != want {
-		t.Errorf("function runs: got %d, want %d (ten, four again, the failed one alone)", got, want)
+	if got, want := runs.Load(), int64(5+9+1); got != want {
+		t.Errorf("function runs: got %d, want %d (five, the other nine again, the failed one alone)", got, want)
 	}
 	conflicts := 0
 	for i, err := range errs {

@@ -37,7 +37,8 @@ func (s *Store) Create(_ context.Context, rec *sessiond.Record) error {
 }
 
 // Update replaces the stored record with rec if the stored version is
-// version, and re-indexes its token hashes, user and expiry. It returns
+// version, and re-indexes what changed of its token hashes, user and
+// expiry. It returns
 // [sessiond.ErrConflict] if the record is missing, its version differs,
 // or one of rec's hashes leads to another record.
 func (s *Store) Update(_ context.Context, rec *sessiond.Record, version int64) error {
@@ -56,10 +57,7 @@ func (s *Store) Update(_ context.Context, rec *sessiond.Record, version int64) e
 		if conflict {
 			return nil
 		}
-		if err := b.remove(old); err != nil {
-			return err
-		}
-		return b.put(rec, hs, val)
+		return b.replace(old, rec, hs, val)
 	}))
 	return outcome(err, conflict)
 }

@@ -29,9 +29,9 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.store, "store", "memory", "memory, bolt, redis or postgres")
-	flag.StringVar(&o.mode, "mode", "session", "session, plain, floor or plaintls")
+	flag.StringVar(&o.mode, "mode", "session", "session, write, plain, upsert, floor or plaintls")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:8081", "listen address")
-	flag.StringVar(&o.tokens, "tokens", "tokens.txt", "file the session tokens are written to (session and floor modes)")
+	flag.StringVar(&o.tokens, "tokens", "tokens.txt", "file the session tokens are written to (session, write and floor modes)")
 	flag.IntVar(&o.sessions, "sessions", 1000, "sessions (or plain values) to create")
 	flag.StringVar(&o.redisURL, "redis", "redis://127.0.0.1:6379/0", "Redis URL")
 	flag.StringVar(&o.postgresURL, "postgres", "postgres://postgres@127.0.0.1:5432/test", "PostgreSQL URL")
@@ -73,9 +73,9 @@ func main() {
 // the store.
 func handler(ctx context.Context, o options) (http.Handler, func(), error) {
 	switch o.mode {
-	case "session":
+	case "session", "write":
 		return sessionHandler(ctx, o)
-	case "plain":
+	case "plain", "upsert":
 		return plainHandler(ctx, o)
 	case "floor":
 		return floorHandler(ctx, o)

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,11 +21,22 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// reader reads the value of key i from a store, as a plain handler would.
-type reader func(ctx context.Context, i int) error
+// access reads or writes the value of key i in a store, as a plain
+// handler would.
+type access func(ctx context.Context, i int) error
+
+// plainOps are the two things a plain handler does to the value of key i:
+// read it, or replace it with a value of a typical record's size.
+type plainOps struct {
+	read, write access
+}
 
 // plainHandler stores o.sessions values of a typical record's size and
-// returns a handler that reads one of them per request, round robin.
+// returns a handler that reads one of them per request, round robin, or
+// in upsert mode replaces one, as a bare handler that writes would: an
+// INSERT ... ON CONFLICT DO UPDATE on PostgreSQL, a SET on Redis, a bbolt
+// read-write transaction that puts it, a map entry under a mutex in
+// memory.
 func plainHandler(ctx context.Context, o options) (http.Handler, func(), error) {
 	kind, err := storeKind(o)
 	if err != nil {
@@ -34,27 +47,31 @@ func plainHandler(ctx context.Context, o options) (http.Handler, func(), error) 
 		return nil, nil, err
 	}
 	var (
-		read    reader
+		ops     plainOps
 		cleanup = func() {}
 	)
 	switch kind {
 	case "memory":
-		read = func(context.Context, int) error { return nil }
+		ops = plainMemory(value)
 	case "bolt":
-		read, cleanup, err = plainBolt(o, value)
+		ops, cleanup, err = plainBolt(o, value)
 	case "redis":
-		read, cleanup, err = plainRedis(ctx, o, value)
+		ops, cleanup, err = plainRedis(ctx, o, value)
 	case "postgres":
-		read, cleanup, err = plainPostgres(ctx, o, value)
+		ops, cleanup, err = plainPostgres(ctx, o, value)
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	op := ops.read
+	if o.mode == "upsert" {
+		op = ops.write
 	}
 	ok := answer(o.typed)
 	var next atomic.Uint64
 	n := uint64(max(o.sessions, 1))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := read(r.Context(), int(next.Add(1)%n)); err != nil {
+		if err := op(r.Context(), int(next.Add(1)%n)); err != nil {
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return
 		}
@@ -63,14 +80,31 @@ func plainHandler(ctx context.Context, o options) (http.Handler, func(), error) 
 	return h, cleanup, nil
 }
 
+// plainMemory reads nothing, and writes a copy of the value into a map
+// under a mutex.
+func plainMemory(value []byte) plainOps {
+	var (
+		mu sync.Mutex
+		m  = make(map[int][]byte)
+	)
+	write := func(_ context.Context, i int) error {
+		v := slices.Clone(value)
+		mu.Lock()
+		m[i] = v
+		mu.Unlock()
+		return nil
+	}
+	return plainOps{read: func(context.Context, int) error { return nil }, write: write}
+}
+
 // plainBolt reads a key in a bbolt read transaction, copying the value
-// out as a store must.
-func plainBolt(o options, value []byte) (reader, func(), error) {
+// out as a store must, or puts it in a read-write transaction of its own.
+func plainBolt(o options, value []byte) (plainOps, func(), error) {
 	path := filepath.Join(o.dir, "loadtest-"+o.mode+".db")
 	os.Remove(path)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
-		return nil, nil, err
+		return plainOps{}, nil, err
 	}
 	bucket := []byte("plain")
 	err = db.Update(func(tx *bolt.Tx) error {
@@ -82,7 +116,7 @@ func plainBolt(o options, value []byte) (reader, func(), error) {
 	})
 	if err != nil {
 		db.Close()
-		return nil, nil, err
+		return plainOps{}, nil, err
 	}
 	read := func(_ context.Context, i int) error {
 		return db.View(func(tx *bolt.Tx) error {
@@ -94,15 +128,20 @@ func plainBolt(o options, value []byte) (reader, func(), error) {
 			return nil
 		})
 	}
-	return read, func() { db.Close() }, nil
+	write := func(_ context.Context, i int) error {
+		return db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucket).Put([]byte(strconv.Itoa(i)), value)
+		})
+	}
+	return plainOps{read, write}, func() { db.Close() }, nil
 }
 
-// plainRedis reads a key with one GET, on a client with redisstore's
-// settings.
-func plainRedis(ctx context.Context, o options, value []byte) (reader, func(), error) {
+// plainRedis reads a key with one GET, or sets it with one SET, on a
+// client with redisstore's settings.
+func plainRedis(ctx context.Context, o options, value []byte) (plainOps, func(), error) {
 	opt, err := rueidis.ParseURL(o.redisURL)
 	if err != nil {
-		return nil, nil, err
+		return plainOps{}, nil, err
 	}
 	opt.ForceSingleClient, opt.DisableCache = true, true
 	opt.Dialer = net.Dialer{Timeout: 2 * time.Second, KeepAlive: 500 * time.Millisecond}
@@ -110,27 +149,31 @@ func plainRedis(ctx context.Context, o options, value []byte) (reader, func(), e
 	opt.MaxFlushDelay = redisstore.FlushDelay
 	c, err := rueidis.NewClient(opt)
 	if err != nil {
-		return nil, nil, err
+		return plainOps{}, nil, err
 	}
 	key := func(i int) string { return "loadtest:" + o.mode + ":" + strconv.Itoa(i) }
+	write := func(ctx context.Context, i int) error {
+		return c.Do(ctx, c.B().Set().Key(key(i)).Value(rueidis.BinaryString(value)).Build()).Error()
+	}
 	for i := range o.sessions {
-		if err := c.Do(ctx, c.B().Set().Key(key(i)).Value(rueidis.BinaryString(value)).Build()).Error(); err != nil {
+		if err := write(ctx, i); err != nil {
 			c.Close()
-			return nil, nil, err
+			return plainOps{}, nil, err
 		}
 	}
 	read := func(ctx context.Context, i int) error {
 		_, err := c.Do(ctx, c.B().Get().Key(key(i)).Build()).AsBytes()
 		return err
 	}
-	return read, c.Close, nil
+	return plainOps{read, write}, c.Close, nil
 }
 
-// plainPostgres reads a row with one SELECT by primary key.
-func plainPostgres(ctx context.Context, o options, value []byte) (reader, func(), error) {
+// plainPostgres reads a row with one SELECT by primary key, or replaces
+// it with one INSERT ... ON CONFLICT DO UPDATE.
+func plainPostgres(ctx context.Context, o options, value []byte) (plainOps, func(), error) {
 	pool, err := pgxpool.New(ctx, o.postgresURL)
 	if err != nil {
-		return nil, nil, err
+		return plainOps{}, nil, err
 	}
 	schema := "loadtest_" + o.mode // plain and floor may run side by side
 	table := pgx.Identifier{schema, "plain"}
@@ -139,7 +182,7 @@ func plainPostgres(ctx context.Context, o options, value []byte) (reader, func()
 		"CREATE TABLE " + table.Sanitize() + " (id text PRIMARY KEY, rec bytea NOT NULL)"
 	if _, err := pool.Exec(ctx, setup); err != nil {
 		pool.Close()
-		return nil, nil, err
+		return plainOps{}, nil, err
 	}
 	rows := make([][]any, o.sessions)
 	for i := range rows {
@@ -147,12 +190,18 @@ func plainPostgres(ctx context.Context, o options, value []byte) (reader, func()
 	}
 	if _, err := pool.CopyFrom(ctx, table, []string{"id", "rec"}, pgx.CopyFromRows(rows)); err != nil {
 		pool.Close()
-		return nil, nil, err
+		return plainOps{}, nil, err
 	}
 	query := "SELECT rec FROM " + table.Sanitize() + " WHERE id = $1"
 	read := func(ctx context.Context, i int) error {
 		var rec []byte
 		return pool.QueryRow(ctx, query, strconv.Itoa(i)).Scan(&rec)
 	}
-	return read, pool.Close, nil
+	upsert := "INSERT INTO " + table.Sanitize() + " (id, rec) VALUES ($1, $2)\n" +
+		"ON CONFLICT (id) DO UPDATE SET rec = excluded.rec"
+	write := func(ctx context.Context, i int) error {
+		_, err := pool.Exec(ctx, upsert, strconv.Itoa(i), value)
+		return err
+	}
+	return plainOps{read, write}, pool.Close, nil
 }

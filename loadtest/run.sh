@@ -3,9 +3,11 @@
 # bolt, redis or postgres), sessiond's middleware against a plain handler
 # doing the same store read. With TYPED=1 both handlers set Content-Type.
 # A and B name the two modes compared (default plain and session; floor is
-# the least any session layer does, see doc.go). Both servers run pinned
-# to CPU 0, wrk to CPU 1. Needs wrk and taskset; redis and postgres need
-# the local servers.
+# the least any session layer does, write a session write and upsert a
+# bare one, see doc.go); requests are POST when either is write. SESSIONS
+# is how many sessions (default 1000). Both servers run pinned to CPU 0,
+# wrk to CPU 1. Needs wrk and taskset; redis and postgres need the local
+# servers.
 set -euo pipefail
 store=${1:?usage: run.sh STORE [ROUNDS] [SECS]}
 rounds_n=${2:-6}
@@ -16,11 +18,13 @@ trap 'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$work"' EXIT
 . "$here/rounds.sh"
 
 (cd "$here" && go build -o "$work/loadtest" .)
-taskset -c 0 "$work/loadtest" -store "$store" -mode "${A:-plain}" -addr 127.0.0.1:8081 -dir "$work" -tokens "$work/tokens-a" ${TYPED:+-typed} &
+sessions=${SESSIONS:-1000}
+taskset -c 0 "$work/loadtest" -store "$store" -mode "${A:-plain}" -addr 127.0.0.1:8081 -dir "$work" -tokens "$work/tokens-a" -sessions "$sessions" ${TYPED:+-typed} &
 PID_A=$!
-taskset -c 0 "$work/loadtest" -store "$store" -mode "${B:-session}" -addr 127.0.0.1:8082 -dir "$work" -tokens "$work/tokens" ${TYPED:+-typed} &
+taskset -c 0 "$work/loadtest" -store "$store" -mode "${B:-session}" -addr 127.0.0.1:8082 -dir "$work" -tokens "$work/tokens" -sessions "$sessions" ${TYPED:+-typed} &
 PID_B=$!
 wait_up http://127.0.0.1:8081/ http://127.0.0.1:8082/
 export TOKENS=$work/tokens
-unset API_KEY # load.lua: GET with the session cookie
+unset API_KEY # load.lua: GET (or METHOD) with the session cookie
+case " ${A:-plain} ${B:-session} " in *" write "*) export METHOD=POST ;; *) unset METHOD ;; esac
 rounds "$rounds_n" "$secs" "$here/load.lua" http://127.0.0.1:8081/ http://127.0.0.1:8082/

@@ -29,7 +29,9 @@ type closingStore interface {
 const touchEvery = sessiond.DefaultIdleTimeout / 100
 
 // sessionHandler signs in o.sessions sessions on o's store, writes their
-// tokens to o.tokens and returns the middleware around ok.
+// tokens to o.tokens and returns the middleware around ok; in write mode,
+// ok first sets one value in the request's session (a counter, so that
+// every request changes it).
 //
 // Sessions signed in at one moment would all fall due for their touch
 // together, once every TouchInterval: a burst of writes that no site whose
@@ -71,10 +73,19 @@ func sessionHandler(ctx context.Context, o options) (http.Handler, func(), error
 		return nil, nil, err
 	}
 	ok := answer(o.typed)
+	var n atomic.Int64 // the value write mode sets
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sessiond.FromContext(r.Context()) == nil {
+		sess := sessiond.FromContext(r.Context())
+		if sess == nil {
 			http.Error(w, "no session", http.StatusUnauthorized)
 			return
+		}
+		if o.mode == "write" {
+			// Written, merged with any other key, as the response begins.
+			if err := sess.Set("n", n.Add(1)); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
 		}
 		ok(w)
 	}))
