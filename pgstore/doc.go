@@ -76,11 +76,16 @@
 // holds back session writes until it ends, about a second per million
 // sessions.
 //
+// Migration 6 adds sessions.token_set, the digest of a session's token
+// hashes, with no default: no row is rewritten. A session written before
+// it takes the re-indexing statement on its next Update, which sets it.
+//
 // # Round trips
 //
 // Each call is one statement and one round trip to the server once pgx
 // has prepared it on a connection (the first use of a statement on a
-// connection costs one more), but for Find of any hash but a current one:
+// connection costs one more), but for Find of any hash but a current one
+// and an Update that changes the token hashes:
 //
 //   - Find reads a current token's session by token_hash, one index of
 //     one table: the same work as a SELECT by primary key. Only when that
@@ -91,9 +96,15 @@
 //     invalid tokens bounds. Get, ListUser and ListAll read sessions
 //     alone; ListAll reads its index from where the page before ended.
 //   - Create inserts the session and its hashes in one statement.
-//   - Update is a compare-and-swap on the version with the token index
-//     brought in step (hashes no longer present deleted, new ones
-//     inserted) in one statement: either all of it happens or none.
+//   - Update is a compare-and-swap on the version. One that keeps the
+//     session's token hashes (a data write) is a single-row UPDATE that
+//     also checks the stored current hash and token_set, the digest of
+//     every hash, and so leaves session_tokens alone: one statement, no
+//     transaction around it, a heap-only update. When that matches no
+//     row (a rotation, a lost compare-and-swap, a row from before
+//     migration 6), a second statement does the compare-and-swap with
+//     the token index brought in step (hashes no longer present deleted,
+//     new ones inserted): either all of it happens or none.
 //   - Touch is one UPDATE of last_seen_at and idle_expires_at, with
 //     GREATEST so that they only move forward, and only while the session
 //     has not expired by [Config.Now]: it never brings a session back and
@@ -113,7 +124,7 @@
 //
 // A request through the [sessiond.Manager]'s middleware thus costs one
 // round trip, plus one for the touch at most once per
-// sessiond.Config.TouchInterval. pgxpool pings a connection that has been
+// sessiond.Config.TouchInterval, and one for each data write it commits. pgxpool pings a connection that has been
 // idle for more than a second before handing it out, which adds a round
 // trip to the first request after a quiet second.
 //

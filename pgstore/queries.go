@@ -13,7 +13,7 @@ import (
 type queries struct {
 	get, find, findRetired, listUser   string
 	listAll, listAfter                 string
-	create, update, touch              string
+	create, update, updateData, touch  string
 	delete, deleteAll                  string
 	sweepSessions, sweepAge, sweepMax  string
 	appendEvent, queryEvents           string
@@ -39,6 +39,7 @@ func newQueries(schema string) queries {
 		listAfter:         r.Replace(listAfterSQL),
 		create:            r.Replace(createSQL),
 		update:            r.Replace(updateSQL),
+		updateData:        r.Replace(updateDataSQL),
 		touch:             r.Replace(touchSQL),
 		delete:            r.Replace(deleteSQL),
 		deleteAll:         r.Replace(deleteAllSQL),
@@ -89,27 +90,40 @@ ORDER BY absolute_expires_at DESC, id COLLATE "C" DESC LIMIT $3`
 
 // Writes.
 const (
-	// createSQL inserts the session with its current hash ($9) and all
-	// its token hashes ($8) in one statement. A taken id or hash is a
-	// unique violation.
+	// createSQL inserts the session with its current hash ($9), the
+	// digest of its hashes ($10) and all its token hashes ($8) in one
+	// statement. A taken id or hash is a unique violation.
 	createSQL = `WITH s AS (
-	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $9)
+	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10)
 	RETURNING id
 )
 INSERT INTO {tokens} (hash, session_id)
 SELECT h, s.id FROM s, unnest($8::bytea[]) AS h`
 
+	// updateDataSQL is the compare-and-swap on the version of an Update
+	// that keeps the session's token hashes, as a data write does: the
+	// current hash ($9) and the digest of them all ($10) are the stored
+	// ones, so the token index is already right and only the row is
+	// rewritten. It changes no indexed column but when the idle deadline
+	// crosses into the next expiry_bin, so the update is heap-only. When
+	// it matches no row (another version, a session gone, hashes that
+	// differ), Update runs updateSQL, which tells them apart.
+	updateDataSQL = `UPDATE {sessions}
+SET user_id = $3, version = $4, last_seen_at = $5, idle_expires_at = $6, absolute_expires_at = $7, rec = $8
+WHERE id = $1 AND version = $2 AND token_hash = $9 AND token_set = $10`
+
 	// updateSQL is the compare-and-swap on the version, with the current
-	// hash ($10) and the token index brought in step with the new hashes
-	// ($9), in one statement:
+	// hash ($10), the digest of the hashes ($11) and the token index
+	// brought in step with the new hashes ($9), in one statement:
 	// hashes no longer present are deleted and new ones inserted (a hash
 	// of another session is a unique violation that undoes it all). When
 	// the version differs or the session is gone, s is empty, nothing
 	// changes, and the count is 0.
 	updateSQL = `WITH s AS (
 	UPDATE {sessions}
-	SET user_id = $3, version = $4, last_seen_at = $5, idle_expires_at = $6, absolute_expires_at = $7, rec = $8, token_hash = $10
+	SET user_id = $3, version = $4, last_seen_at = $5, idle_expires_at = $6, absolute_expires_at = $7, rec = $8,
+		token_hash = $10, token_set = $11
 	WHERE id = $1 AND version = $2
 	RETURNING id
 ), gone AS (

@@ -88,8 +88,10 @@ func countingPool(t *testing.T, c *tripCounter) *pgxpool.Pool {
 
 // TestRoundTrips counts the round trips of each call once its statement is
 // prepared on the connection: one for every call, two for a sweep (expired
-// sessions, then old audit events) and for a Find of any hash but a
-// current one (the sessions' index, then the token index).
+// sessions, then old audit events), for a Find of any hash but a
+// current one (the sessions' index, then the token index), and for an
+// Update that changes the token hashes or loses the compare-and-swap (the
+// data write's statement, then the one that re-indexes).
 func TestRoundTrips(t *testing.T) {
 	var c tripCounter
 	s := newStore(t, countingPool(t, &c), pgstore.Config{SweepInterval: -1})
@@ -102,9 +104,26 @@ func TestRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := storetest.NewRecord("alice")
-	next := *rec
-	next.Version++
+	stale := *rec
+	stale.Version++
 	now := time.Now().UTC()
+	data := storetest.NewRecord("alice")
+	rotation := storetest.NewRecord("alice")
+	// update writes the next version of *cur, with new data or rotated,
+	// and makes it *cur.
+	update := func(cur **sessiond.Record, rotate bool) func(context.Context) error {
+		return func(ctx context.Context) error {
+			next := **cur
+			next.Version++
+			next.Data = []byte(fmt.Sprint(next.Version))
+			if rotate {
+				next.Retired = []sessiond.RetiredToken{{Hash: next.TokenHash, GraceUntil: now}}
+				next.TokenHash = storetest.NewRecord("").TokenHash
+			}
+			*cur = &next
+			return s.Update(ctx, &next, next.Version-1)
+		}
+	}
 	rotated := storetest.NewRecord("alice")
 	retired := storetest.NewRecord("").TokenHash
 	rotated.Retired = []sessiond.RetiredToken{{Hash: retired, GraceUntil: now.Add(time.Minute)}}
@@ -127,7 +146,9 @@ func TestRoundTrips(t *testing.T) {
 		{"FindUnknown", find(sessiond.Hash{}), 2},
 		{"ListUser", func(ctx context.Context) error { _, err := s.ListUser(ctx, "alice"); return err }, 1},
 		{"Create", func(ctx context.Context) error { return s.Create(ctx, storetest.NewRecord("alice")) }, 1},
-		{"Update", func(ctx context.Context) error { return ignoreConflict(s.Update(ctx, &next, rec.Version)) }, 1},
+		{"UpdateData", update(&data, false), 1},
+		{"UpdateRotation", update(&rotation, true), 2},
+		{"UpdateConflict", func(ctx context.Context) error { return ignoreConflict(s.Update(ctx, &stale, rec.Version-1)) }, 2},
 		{"Touch", func(ctx context.Context) error { return s.Touch(ctx, rec.ID, now, now.Add(time.Hour)) }, 1},
 		{"Delete", func(ctx context.Context) error { return s.Delete(ctx, "missing") }, 1},
 		{"AppendEvent", func(ctx context.Context) error { return s.AppendEvent(ctx, sessiond.Event{ID: "e"}) }, 1},
@@ -141,6 +162,8 @@ func TestRoundTrips(t *testing.T) {
 	}
 	mustCreate(t, s, rec)
 	mustCreate(t, s, rotated)
+	mustCreate(t, s, data)
+	mustCreate(t, s, rotation)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.call(t.Context()); err != nil { // prepares the statement

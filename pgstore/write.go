@@ -1,7 +1,9 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,15 +24,21 @@ func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	hs := hashes(rec)
 	_, err = s.pool.Exec(ctx, s.q.create, rec.ID, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec), rec.TokenHash[:])
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], tokenSet(hs))
 	return writeErr("create", err)
 }
 
 // Update replaces the record if its stored version is version and
-// re-indexes its token hashes, in one statement and one round trip. It
-// returns [sessiond.ErrConflict] if the version differs, the record is
-// gone, or a hash leads to another record; then nothing changes.
+// re-indexes its token hashes. It returns [sessiond.ErrConflict] if the
+// version differs, the record is gone, or a hash leads to another record;
+// then nothing changes.
+//
+// An Update that keeps the hashes, as every data write does, is one
+// single-row UPDATE, one round trip, with no transaction around it; any
+// other (a rotation) is a second statement that re-indexes the hashes,
+// also one round trip.
 func (s *Store) Update(ctx context.Context, rec *sessiond.Record, version int64) error {
 	raw, err := rec.MarshalBinary()
 	if err != nil {
@@ -38,9 +46,19 @@ func (s *Store) Update(ctx context.Context, rec *sessiond.Record, version int64)
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	hs := hashes(rec)
+	set := tokenSet(hs)
+	tag, err := s.pool.Exec(ctx, s.q.updateData, rec.ID, version, rec.UserID, rec.Version,
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, rec.TokenHash[:], set)
+	if err != nil {
+		return writeErr("update", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
 	var n int64
 	err = s.pool.QueryRow(ctx, s.q.update, rec.ID, version, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hashes(rec), rec.TokenHash[:]).Scan(&n)
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], set).Scan(&n)
 	if err != nil {
 		return writeErr("update", err)
 	}
@@ -116,6 +134,17 @@ func hashes(rec *sessiond.Record) [][]byte {
 		}
 	}
 	return out
+}
+
+// tokenSet is the digest of hs, hashes as hashes returns them: SHA-256
+// over them sorted, the same whatever their order in the record.
+func tokenSet(hs [][]byte) []byte {
+	sorted := slices.SortedFunc(slices.Values(hs), bytes.Compare)
+	d := sha256.New()
+	for _, h := range sorted {
+		d.Write(h)
+	}
+	return d.Sum(nil)
 }
 
 // SQLSTATE codes that mean another writer got there first.
