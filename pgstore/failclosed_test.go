@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -207,3 +209,19 @@ var okHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	}
 	io.WriteString(w, "ok")
 })
+
+// TestNew_UnreachableServer checks that a store on a server nobody
+// answers on fails to start with an error that says it could not
+// connect, rather than blaming the migrations it never began.
+func TestNew_UnreachableServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a port where nothing listens
+	_, err = pgstore.NewFromURL(t.Context(), "postgres://nobody@"+addr+"/x?sslmode=disable&connect_timeout=5", pgstore.Config{})
+	if err == nil || !strings.Contains(err.Error(), "pgstore: connecting") || strings.Contains(err.Error(), "migrating") {
+		t.Fatalf("got %v, want an error that says pgstore could not connect", err)
+	}
+}

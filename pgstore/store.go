@@ -50,6 +50,11 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Timeout > 0 {
 		s.bounds = newDeadlines(cfg.Timeout)
 	}
+	// A server that cannot be reached is said to be so, not blamed on a
+	// migration that never started.
+	if err := cfg.Pool.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("pgstore: connecting: %w", err)
+	}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
