@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/forwardauth"
 )
 
@@ -47,6 +48,12 @@ type Config struct {
 	// ForwardAuthReturnOrigins are the origins forward-auth may send a
 	// user back to after logging in.
 	ForwardAuthReturnOrigins forwardauth.Origins
+	// DeviceBinding turns on device-bound sessions (W3C DBSC): on in the
+	// demo, off in serve until it has been in use for longer.
+	DeviceBinding bool
+	// BoundCookieLifetime is how long a bound cookie is accepted, between
+	// the browser's proofs of its key.
+	BoundCookieLifetime time.Duration
 	// Now is the clock of sessions and of the demo's TOTP codes; nil is
 	// time.Now. No flag sets it: tests do, to skip time rather than wait.
 	Now func() time.Time
@@ -113,6 +120,7 @@ func newFlagSet(command string, c *Config, proxies, origins *string) *flag.FlagS
 	fs.Usage = func() {}
 	c.IdleTimeout, c.AbsoluteTimeout, c.ReauthMaxAge = 30*time.Minute, 12*time.Hour, 10*time.Minute
 	c.RotationGrace, c.RotateEvery = 30*time.Second, 15*time.Minute
+	c.BoundCookieLifetime, c.DeviceBinding = sessiond.DefaultBoundCookieLife, command == "demo"
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8443", "listen `address`")
 	fs.StringVar(&c.DataDir, "data-dir", "./sessiond-data", "`directory` for the embedded store, the development certificate and generated keys")
 	fs.StringVar(&c.Store, "store", "", "store `URL`: memory://, bolt://PATH, redis://HOST:PORT/DB, rediss://..., redis+cluster://H1:P1,H2:P2, postgres://... (default bolt://<data-dir>/sessions.db)")
@@ -131,6 +139,9 @@ func newFlagSet(command string, c *Config, proxies, origins *string) *flag.FlagS
 	fs.Var((*intValue)(&c.MaxSessionsPerUser), "max-sessions-per-user", "revoke a user's oldest session past this many (0: no limit)")
 	fs.StringVar(&c.APIKeyFile, "api-key-file", "", "`file` of API keys, one per line (default <data-dir>/api-keys); SESSIOND_API_KEY adds one")
 	fs.StringVar(&c.DataKeyFile, "data-key-file", "", "`file` of the keys that seal session data and the demo's TOTP secrets, one per line as ID:BASE64 (default <data-dir>/data-keys; made on first start); replicas sharing a store need the same file")
+	fs.Var((*boolValue)(&c.DeviceBinding), "device-binding", "bind the sessions of browsers that support it to a key the browser keeps "+
+		"(Device Bound Session Credentials), so that a session cookie copied off the device stops working")
+	fs.Var((*durationValue)(&c.BoundCookieLifetime), "bound-cookie-lifetime", "how long a device-bound session's short-lived cookie is accepted before the browser proves its key again, from 1s to 1h; keep it to minutes, as browsers limit how often they refresh")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log `level`: debug, info, warn or error")
 	login, reauth := "", ""
 	if command == "demo" {
@@ -294,6 +305,8 @@ func (c *Config) validate(name func(flagName string) string) error {
 		return fmt.Errorf("%s must not be negative", name("rotation-grace"))
 	case c.IdleTimeout > c.AbsoluteTimeout:
 		return fmt.Errorf("%s (%v) must not exceed %s (%v)", name("idle-timeout"), shortDuration(c.IdleTimeout), name("absolute-timeout"), shortDuration(c.AbsoluteTimeout))
+	case c.BoundCookieLifetime < time.Second || c.BoundCookieLifetime > time.Hour:
+		return fmt.Errorf("%s (%v) must be from 1s to 1h", name("bound-cookie-lifetime"), shortDuration(c.BoundCookieLifetime))
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessiond/sessiond"
 )
 
 // env returns a getenv over vars.
@@ -52,6 +54,9 @@ func TestParse_Refused(t *testing.T) {
 		"bad environment value":      {nil, map[string]string{"SESSIOND_IDLE_TIMEOUT": "soon"}},
 		"stray argument":             {[]string{"extra"}, nil},
 		"zero rotate-every":          {[]string{"--rotate-every", "0s"}, nil},
+		"bound cookie under 1s":      {[]string{"--bound-cookie-lifetime", "500ms"}, nil},
+		"bound cookie past 1h":       {nil, map[string]string{"SESSIOND_BOUND_COOKIE_LIFETIME": "2h"}},
+		"device binding not a bool":  {nil, map[string]string{"SESSIOND_DEVICE_BINDING": "maybe"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -89,6 +94,8 @@ func TestParse_RefusalSaysWhatIsWanted(t *testing.T) {
 		{nil, map[string]string{"SESSIOND_TRUSTED_PROXIES": "10.0.0.0/33"}, `SESSIOND_TRUSTED_PROXIES: "10.0.0.0/33" is not a CIDR`},
 		{[]string{"--addr", "localhost"}, nil, `--addr "localhost": want HOST:PORT`},
 		{nil, map[string]string{"SESSIOND_TLS_CERT": "c.pem"}, "SESSIOND_TLS_CERT and --tls-key go together"},
+		{[]string{"--bound-cookie-lifetime", "0s"}, nil, "--bound-cookie-lifetime (0s) must be from 1s to 1h"},
+		{nil, map[string]string{"SESSIOND_BOUND_COOKIE_LIFETIME": "61m"}, "SESSIOND_BOUND_COOKIE_LIFETIME (1h1m) must be from 1s to 1h"},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
 			var out strings.Builder
@@ -120,6 +127,8 @@ func TestParse_HelpNamesTheVariables(t *testing.T) {
 		"--insecure-http   (SESSIOND_INSECURE_HTTP)",
 		"--max-sessions-per-user number  (SESSIOND_MAX_SESSIONS_PER_USER)",
 		"--store URL  (SESSIOND_STORE)",
+		"--device-binding   (SESSIOND_DEVICE_BINDING)",
+		"--bound-cookie-lifetime duration  (SESSIOND_BOUND_COOKIE_LIFETIME)",
 	} {
 		if !strings.Contains(help, want) {
 			t.Errorf("the help does not say %q:\n%s", want, help)
@@ -174,5 +183,37 @@ func TestParse_ForwardAuth(t *testing.T) {
 	}
 	if _, err := Parse("serve", []string{"--forward-auth-login-url", "https://login.example/login?app=1"}, env(nil), io.Discard); err != nil {
 		t.Errorf("an https login URL: got %v", err)
+	}
+}
+
+// TestParse_DeviceBinding checks that device binding is on in the demo
+// and off in serve by default, that either way the flag or its variable
+// turns it round, and that the bound cookie's lifetime defaults to the
+// library's.
+func TestParse_DeviceBinding(t *testing.T) {
+	for _, tc := range []struct {
+		command string
+		args    []string
+		env     map[string]string
+		want    bool
+	}{
+		{"serve", nil, nil, false},
+		{"demo", nil, nil, true},
+		{"serve", []string{"--device-binding"}, nil, true},
+		{"serve", nil, map[string]string{"SESSIOND_DEVICE_BINDING": "true"}, true},
+		{"demo", []string{"--device-binding=false"}, nil, false},
+		{"demo", nil, map[string]string{"SESSIOND_DEVICE_BINDING": "0"}, false},
+	} {
+		c, err := Parse(tc.command, tc.args, env(tc.env), io.Discard)
+		if err != nil || c.DeviceBinding != tc.want {
+			t.Errorf("%s %q %v: got %v, %v; want %v", tc.command, tc.args, tc.env, c.DeviceBinding, err, tc.want)
+		}
+		if c.BoundCookieLifetime != sessiond.DefaultBoundCookieLife {
+			t.Errorf("%s: bound cookie lifetime %v, want the library's %v", tc.command, c.BoundCookieLifetime, sessiond.DefaultBoundCookieLife)
+		}
+	}
+	c, err := Parse("demo", []string{"--bound-cookie-lifetime", "2s"}, env(nil), io.Discard)
+	if err != nil || c.BoundCookieLifetime != 2*time.Second {
+		t.Errorf("--bound-cookie-lifetime 2s: got %v, %v", c.BoundCookieLifetime, err)
 	}
 }

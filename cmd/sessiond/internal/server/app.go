@@ -111,6 +111,7 @@ func withKeys(cfg config.Config, store stores.Store, log *slog.Logger) (*App, er
 		MaxSessionsPerUser: cfg.MaxSessionsPerUser,
 		TrustedProxies:     cfg.TrustedProxies,
 		Keys:               sealKeys,
+		DeviceBinding:      sessiond.DeviceBindingConfig{Enabled: cfg.DeviceBinding, CookieLifetime: cfg.BoundCookieLifetime},
 		Now:                cfg.Now,
 		Auditor: met.Auditor(sessiond.StoreAuditor{
 			Store:  store,
