@@ -37,14 +37,17 @@ const (
 	maxRSAExpBits = 31
 )
 
-// errProof is the parent of every reason a proof is refused.
-var errProof = errors.New("sessiond: device binding proof refused")
+// ErrDeviceRefused is returned by [Manager.RegisterDevice] and
+// [Manager.RefreshDevice] when the browser's registration or refresh is
+// refused; the application answers the browser 403, which ends its bound
+// session. Every refusal wraps it, with the audit reason in its message.
+var ErrDeviceRefused = errors.New("sessiond: device binding proof refused")
 
 // proofError is a refused proof with the audit reason that names why.
 type proofError struct{ reason string }
 
-func (e *proofError) Error() string { return errProof.Error() + ": " + e.reason }
-func (e *proofError) Unwrap() error { return errProof }
+func (e *proofError) Error() string { return ErrDeviceRefused.Error() + ": " + e.reason }
+func (e *proofError) Unwrap() error { return ErrDeviceRefused }
 
 // refusal returns a proof error whose audit reason is reason.
 func refusal(reason string) error { return &proofError{reason: reason} }
@@ -115,7 +118,7 @@ func decodeJSON(s string, v any) error {
 		return err
 	}
 	if len(b) == 0 || b[0] != '{' {
-		return errProof // a JSON null would leave v as it is
+		return ErrDeviceRefused // a JSON null would leave v as it is
 	}
 	return json.Unmarshal(b, v)
 }

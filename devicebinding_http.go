@@ -36,11 +36,12 @@ func (rs *requestState) offerBinding(hdr http.Header, s *Session) {
 	rs.mu.Lock()
 	login := rs.login
 	rs.mu.Unlock()
-	d := rs.m.dbsc
-	if d == nil || !login || !rs.https || rs.bearer {
+	if !login || !rs.https || rs.bearer {
 		return
 	}
-	hdr.Set("Secure-Session-Registration", d.registrationHeader(s.ID(), rs.m.now()))
+	if offer := rs.m.DeviceOffer(s); offer != "" {
+		hdr.Set("Secure-Session-Registration", offer)
+	}
 }
 
 // sessionConfig is the session configuration a registration or refresh
@@ -74,12 +75,12 @@ type boundCookieJ struct {
 // requests were loaded without the device check and without rotation.
 func (m *Manager) serveDeviceBinding(w http.ResponseWriter, r *http.Request) {
 	var t EventType
-	var serve func(http.ResponseWriter, *http.Request, *Session) error
+	var do deviceStep
 	switch r.URL.Path {
 	case m.dbsc.cfg.Path + "/registration":
-		t, serve = EventDeviceRegistrationFailed, m.serveRegistration
+		t, do = EventDeviceRegistrationFailed, m.register
 	case m.dbsc.cfg.Path + "/refresh":
-		t, serve = EventDeviceRefreshFailed, m.serveRefresh
+		t, do = EventDeviceRefreshFailed, m.refresh
 	default:
 		http.NotFound(w, r)
 		return
@@ -89,22 +90,144 @@ func (m *Manager) serveDeviceBinding(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	s := FromContextAny(r.Context())
-	err := refusal(ReasonDeviceNoSession)
-	if s != nil {
-		err = serve(w, r, s)
+	req := DeviceRequest{
+		Response:  r.Header.Get("Secure-Session-Response"),
+		SessionID: r.Header.Get("Sec-Secure-Session-Id"),
+		Origin:    "https://" + strings.TrimSuffix(r.Host, ":443"),
 	}
-	if err == nil {
-		return
-	}
-	m.deviceFailed(r.Context(), t, s, m.Client(r), err)
-	if !errors.Is(err, errProof) {
+	ans, err := m.takeStep(r.Context(), FromContextAny(r.Context()), m.Client(r), req, t, do)
+	switch {
+	case err == nil:
+		ans.write(w)
+	case errors.Is(err, ErrDeviceRefused):
+		// Any answer but 200 or a challenge ends the browser's bound session.
+		http.Error(w, "forbidden", http.StatusForbidden)
+	default:
 		// Recording the proof failed: the browser may try again.
 		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+	}
+}
+
+// DeviceRequest is a browser's registration or refresh request as the
+// application that received it passes it on to a service (such as
+// sessiond's API) that runs its sessions.
+type DeviceRequest struct {
+	// Response is the request's Secure-Session-Response header, the
+	// browser's dbsc+jwt proof; empty when it has none.
+	Response string
+	// SessionID is the request's Sec-Secure-Session-Id header, which a
+	// refresh carries.
+	SessionID string
+	// Origin is the origin the browser sent the request to, such as
+	// "https://app.example": the bound session covers it. It goes into
+	// the session configuration as it is: the caller checks it.
+	Origin string
+}
+
+// DeviceAnswer is what a registration or refresh answers the browser.
+// With a Cookie, the answer is 200 with Set-Cookie: Cookie, the
+// Secure-Session-Challenge header Challenge (the one the next refresh
+// may use) and the body Config (Content-Type application/json). Without
+// one, it is 403 with the Secure-Session-Challenge header Challenge: the
+// browser proves possession of its key for it and asks again.
+type DeviceAnswer struct {
+	// Cookie is the new bound cookie; nil when the answer is a challenge.
+	Cookie *http.Cookie
+	// Config is the session configuration, a JSON object; nil when the
+	// answer is a challenge.
+	Config []byte
+	// Challenge is the Secure-Session-Challenge header's value.
+	Challenge string
+}
+
+// write answers the browser with a.
+func (a DeviceAnswer) write(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Secure-Session-Challenge", a.Challenge)
+	if a.Cookie == nil {
+		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	// Any answer but 200 or a challenge ends the browser's bound session.
-	http.Error(w, "forbidden", http.StatusForbidden)
+	h.Add("Set-Cookie", a.Cookie.String())
+	h.Set("Content-Type", "application/json")
+	w.Write(a.Config) // a client gone away has its cookie in the store's record all the same
+}
+
+// ErrDeviceBindingOff is returned by [Manager.RegisterDevice] and
+// [Manager.RefreshDevice] when Config.DeviceBinding is off: there is no
+// registration to accept, and a bound session's refresh is refused (it
+// ends for its user, as inside the middleware).
+var ErrDeviceBindingOff = errors.New("sessiond: device binding is off")
+
+// DeviceOffer returns the Secure-Session-Registration header that offers
+// the browser of s, a full login, to bind s to a key it keeps; "" when
+// device binding is off, or s is not active or already bound. Inside
+// [Manager.Handler] a login's response carries it already; an application
+// whose sessions a service runs sends it on the response that sets the
+// session cookie, over HTTPS, and receives the browser's registration at
+// the path it names (DeviceBindingConfig.Path+"/registration").
+func (m *Manager) DeviceOffer(s *Session) string {
+	rec := s.record()
+	if m.dbsc == nil || rec.state() != StateActive || rec.Device.Bound() {
+		return ""
+	}
+	return m.dbsc.registrationHeader(rec.ID, m.now())
+}
+
+// RegisterDevice is a browser's registration for the session of token,
+// which an application received on its own origin and passes on: it does
+// what [Manager.Handler] does at DeviceBindingConfig.Path+"/registration".
+// It returns the answer for the browser, or an error: [ErrDeviceRefused]
+// (the proof or the session is refused; answer 403), [ErrInvalidToken] or
+// [ErrThrottled] for the token as [Manager.Load] returns them (answer
+// 403 too), [ErrDeviceBindingOff], or a store's error (answer 503).
+// Refusals are audited as the middleware audits them.
+func (m *Manager) RegisterDevice(ctx context.Context, token string, c Client, req DeviceRequest) (DeviceAnswer, error) {
+	return m.deviceCall(ctx, token, c, req, EventDeviceRegistrationFailed, m.register)
+}
+
+// RefreshDevice is a browser's refresh of the bound session of token, as
+// [Manager.RegisterDevice] is its registration: it does what
+// [Manager.Handler] does at DeviceBindingConfig.Path+"/refresh". The
+// answer is a challenge (for a request without a proof, or with one that
+// is refused but may be tried again) or a new bound cookie; the errors
+// are RegisterDevice's.
+func (m *Manager) RefreshDevice(ctx context.Context, token string, c Client, req DeviceRequest) (DeviceAnswer, error) {
+	return m.deviceCall(ctx, token, c, req, EventDeviceRefreshFailed, m.refresh)
+}
+
+// deviceCall loads the session of token, as the middleware loads a
+// request to its device-binding endpoints (no device check, no
+// rotation), and takes step do with it.
+func (m *Manager) deviceCall(ctx context.Context, token string, c Client, req DeviceRequest, t EventType, do deviceStep) (DeviceAnswer, error) {
+	if m.dbsc == nil {
+		return DeviceAnswer{}, ErrDeviceBindingOff
+	}
+	s := new(Session)
+	if _, err := m.load(ctx, token, c, loadOptions{}, s); err != nil {
+		if errors.Is(err, ErrInvalidToken) {
+			m.deviceFailed(ctx, t, nil, c, refusal(ReasonDeviceNoSession))
+		}
+		return DeviceAnswer{}, err
+	}
+	return m.takeStep(ctx, s, c, req, t, do)
+}
+
+// deviceStep is a registration or a refresh of s, whatever carried it.
+type deviceStep func(ctx context.Context, s *Session, c Client, req DeviceRequest) (DeviceAnswer, error)
+
+// takeStep takes step do with s (nil: no live session) and audits its
+// refusal as t.
+func (m *Manager) takeStep(ctx context.Context, s *Session, c Client, req DeviceRequest, t EventType, do deviceStep) (DeviceAnswer, error) {
+	err := refusal(ReasonDeviceNoSession)
+	var ans DeviceAnswer
+	if s != nil {
+		ans, err = do(ctx, s, c, req)
+	}
+	if err != nil {
+		m.deviceFailed(ctx, t, s, c, err)
+	}
+	return ans, err
 }
 
 // deviceFailed audits a refused registration or refresh.
@@ -116,39 +239,23 @@ func (m *Manager) deviceFailed(ctx context.Context, t EventType, s *Session, c C
 	m.audit(ctx, t, s.record(), c, refusalReason(err))
 }
 
-// serveRegistration binds s to the key of the Secure-Session-Response
-// proof: a dbsc+jwt signed by the key it carries, for the challenge and
-// authorization offered at login.
-func (m *Manager) serveRegistration(w http.ResponseWriter, r *http.Request, s *Session) error {
+// register binds s to the key of the proof: a dbsc+jwt signed by the key
+// it carries, for the challenge and authorization offered at login.
+func (m *Manager) register(ctx context.Context, s *Session, c Client, req DeviceRequest) (DeviceAnswer, error) {
 	rec := s.record()
 	switch {
 	case rec.Device.Bound():
-		return refusal(ReasonDeviceAlreadyBound)
+		return DeviceAnswer{}, refusal(ReasonDeviceAlreadyBound)
 	case rec.state() != StateActive:
-		return refusal(ReasonDeviceNotActive)
+		return DeviceAnswer{}, refusal(ReasonDeviceNotActive)
+	case req.Response == "":
+		return DeviceAnswer{}, refusal(ReasonDeviceMissingProof)
 	}
-	raw := r.Header.Get("Secure-Session-Response")
-	if raw == "" {
-		return refusal(ReasonDeviceMissingProof)
-	}
-	p, err := parseProof(raw)
+	key, err := m.checkRegistration(req.Response, rec.ID)
 	if err != nil {
-		return err
+		return DeviceAnswer{}, err
 	}
-	key, err := parseJWK(p.jwk)
-	if err != nil {
-		return err
-	}
-	if err := p.verify(key.alg, key.key); err != nil {
-		return err
-	}
-	if err := m.dbsc.checkAuthorization(p.authz, rec.ID); err != nil {
-		return err
-	}
-	if err := m.dbsc.checkChallenge(p.jti, rec.ID, 0, m.now()); err != nil {
-		return err
-	}
-	return m.prove(w, r, s, EventDeviceBound, 0, func(b *DeviceBinding) error {
+	return m.prove(ctx, s, c, req.Origin, EventDeviceBound, 0, func(b *DeviceBinding) error {
 		if b.Bound() {
 			return refusal(ReasonDeviceAlreadyBound)
 		}
@@ -157,41 +264,62 @@ func (m *Manager) serveRegistration(w http.ResponseWriter, r *http.Request, s *S
 	})
 }
 
-// serveRefresh issues a new bound cookie to the holder of s's key: a
-// request without a proof is answered 403 with a challenge, and one with
-// a proof signed by the stored key (never one the proof carries) for a
-// live challenge gets the cookie.
-func (m *Manager) serveRefresh(w http.ResponseWriter, r *http.Request, s *Session) error {
+// checkRegistration verifies a registration proof for the session sid
+// and returns the key it carries.
+func (m *Manager) checkRegistration(raw, sid string) (*jwk, error) {
+	p, err := parseProof(raw)
+	if err != nil {
+		return nil, err
+	}
+	key, err := parseJWK(p.jwk)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.verify(key.alg, key.key); err != nil {
+		return nil, err
+	}
+	if err := m.dbsc.checkAuthorization(p.authz, sid); err != nil {
+		return nil, err
+	}
+	return key, m.dbsc.checkChallenge(p.jti, sid, 0, m.now())
+}
+
+// refresh issues a new bound cookie to the holder of s's key: a request
+// without a proof is answered with a challenge, and one with a proof
+// signed by the stored key (never one the proof carries) for a live
+// challenge gets the cookie.
+func (m *Manager) refresh(ctx context.Context, s *Session, c Client, req DeviceRequest) (DeviceAnswer, error) {
 	rec := s.record()
 	if !rec.Device.Bound() {
-		return refusal(ReasonDeviceNotBound)
+		return DeviceAnswer{}, refusal(ReasonDeviceNotBound)
 	}
-	if id, ok := parseSessionIDHeader(r.Header.Get("Sec-Secure-Session-Id")); !ok || id != rec.ID {
-		return refusal(ReasonDeviceWrongSession)
+	if id, ok := parseSessionIDHeader(req.SessionID); !ok || id != rec.ID {
+		return DeviceAnswer{}, refusal(ReasonDeviceWrongSession)
 	}
-	raw := r.Header.Get("Secure-Session-Response")
-	if raw == "" {
-		m.challenge(w, rec)
-		return nil
+	if req.Response == "" {
+		return m.challenge(rec), nil
 	}
-	err := m.checkRefresh(raw, rec)
+	err := m.checkRefresh(req.Response, rec)
 	if err == nil {
-		err = m.prove(w, r, s, EventDeviceRefreshed, rec.Device.Generation, func(b *DeviceBinding) error {
+		var ans DeviceAnswer
+		ans, err = m.prove(ctx, s, c, req.Origin, EventDeviceRefreshed, rec.Device.Generation, func(b *DeviceBinding) error {
 			if !b.Bound() {
 				return refusal(ReasonDeviceNotBound)
 			}
 			return nil
 		})
+		if err == nil {
+			return ans, nil
+		}
 	}
-	if errors.Is(err, errProof) {
+	if errors.Is(err, ErrDeviceRefused) {
 		// A refused proof is answered with a fresh challenge, so that a
 		// browser whose cached challenge ran out, or was used by a
 		// concurrent refresh, tries again.
-		m.audit(r.Context(), EventDeviceRefreshFailed, rec, m.Client(r), refusalReason(err))
-		m.challenge(w, s.record())
-		return nil
+		m.audit(ctx, EventDeviceRefreshFailed, rec, c, refusalReason(err))
+		return m.challenge(s.record()), nil
 	}
-	return err
+	return DeviceAnswer{}, err
 }
 
 // checkRefresh verifies a refresh proof against the key stored in rec.
@@ -213,10 +341,9 @@ func (m *Manager) checkRefresh(raw string, rec *Record) error {
 	return m.dbsc.checkChallenge(p.jti, rec.ID, rec.Device.Generation, m.now())
 }
 
-// challenge answers 403 with a challenge of rec's current generation.
-func (m *Manager) challenge(w http.ResponseWriter, rec *Record) {
-	w.Header().Set("Secure-Session-Challenge", m.dbsc.challengeHeader(rec.ID, rec.Device.Generation, m.now()))
-	http.Error(w, "forbidden", http.StatusForbidden)
+// challenge is the answer with a challenge of rec's current generation.
+func (m *Manager) challenge(rec *Record) DeviceAnswer {
+	return DeviceAnswer{Challenge: m.dbsc.challengeHeader(rec.ID, rec.Device.Generation, m.now())}
 }
 
 // prove records a successful proof of the challenge of generation gen:
@@ -224,11 +351,11 @@ func (m *Manager) challenge(w http.ResponseWriter, rec *Record) {
 // that the challenge, and every other of its generation, is used up) and
 // gets a new bound cookie. The write is a compare and swap: of two
 // requests that prove with challenges of one generation, one wins. The
-// answer carries the cookie, the session's configuration, and a challenge
-// of the new generation for the next refresh.
-func (m *Manager) prove(w http.ResponseWriter, r *http.Request, s *Session, t EventType, gen int64, change func(*DeviceBinding) error) error {
+// answer carries the cookie, the session's configuration for origin, and
+// a challenge of the new generation for the next refresh.
+func (m *Manager) prove(ctx context.Context, s *Session, c Client, origin string, t EventType, gen int64, change func(*DeviceBinding) error) (DeviceAnswer, error) {
 	var cookie *http.Cookie
-	err := s.update(r.Context(), false, func(next *Record) error {
+	err := s.update(ctx, false, func(next *Record) error {
 		if next.Device.Generation != gen {
 			return refusal(ReasonDeviceBadChallenge)
 		}
@@ -242,29 +369,25 @@ func (m *Manager) prove(w http.ResponseWriter, r *http.Request, s *Session, t Ev
 		return err
 	})
 	if errors.Is(err, ErrInvalidToken) {
-		return refusal(ReasonDeviceNoSession) // revoked meanwhile
+		return DeviceAnswer{}, refusal(ReasonDeviceNoSession) // revoked meanwhile
 	}
 	if err != nil {
-		return err
+		return DeviceAnswer{}, err
 	}
 	rec := s.record()
-	m.audit(r.Context(), t, rec, m.Client(r), "")
-	body, _ := json.Marshal(m.sessionConfig(r, rec)) // strings, a bool and slices: it cannot fail
-	h := w.Header()
-	h.Add("Set-Cookie", cookie.String())
-	h.Set("Secure-Session-Challenge", m.dbsc.challengeHeader(rec.ID, rec.Device.Generation, m.now()))
-	h.Set("Content-Type", "application/json")
-	w.Write(body) // a client gone away has its cookie in the store's record all the same
-	return nil
+	m.audit(ctx, t, rec, c, "")
+	ans := m.challenge(rec)
+	ans.Cookie = cookie
+	ans.Config, _ = json.Marshal(m.sessionConfig(origin, rec)) // strings, a bool and slices: it cannot fail
+	return ans, nil
 }
 
-// sessionConfig is the configuration of the bound session rec for the
-// origin r reached.
-func (m *Manager) sessionConfig(r *http.Request, rec *Record) sessionConfig {
+// sessionConfig is the configuration of the bound session rec for origin.
+func (m *Manager) sessionConfig(origin string, rec *Record) sessionConfig {
 	return sessionConfig{
 		SessionIdentifier: rec.ID,
 		RefreshURL:        m.dbsc.cfg.Path + "/refresh",
-		Scope:             sessionScope{Origin: "https://" + strings.TrimSuffix(r.Host, ":443"), Specs: []struct{}{}},
+		Scope:             sessionScope{Origin: origin, Specs: []struct{}{}},
 		Credentials: []boundCookieJ{{
 			Type: "cookie", Name: m.cfg.DeviceBinding.CookieName, Attributes: m.boundCookieAttributes(),
 		}},
