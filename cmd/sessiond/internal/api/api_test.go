@@ -24,9 +24,13 @@ type nopAuditor struct{}
 
 func (nopAuditor) Audit(context.Context, sessiond.Event) {}
 
+// testKeys are the data keys of the tests' Managers.
+var testKeys = []sessiond.Key{{ID: 1, Secret: make([]byte, 32)}}
+
 // testAPI is the API on a memstore with a fake clock.
 type testAPI struct {
 	h     http.Handler
+	m     *sessiond.Manager
 	clock *clock
 	store *memstore.Store
 }
@@ -36,11 +40,14 @@ func newTestAPI(t testing.TB) *testAPI {
 	clk := fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	store := memstore.New(memstore.Config{Now: clk.Now})
 	t.Cleanup(func() { store.Close() })
-	m, err := sessiond.New(store, sessiond.Config{Now: clk.Now, Auditor: sessiond.StoreAuditor{Store: store, Next: nopAuditor{}}})
+	m, err := sessiond.New(store, sessiond.Config{
+		Now: clk.Now, Auditor: sessiond.StoreAuditor{Store: store, Next: nopAuditor{}},
+		Keys: testKeys, DeviceBinding: sessiond.DeviceBindingConfig{Enabled: true},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testAPI{h: Handler(Config{Manager: m, Audit: store}), clock: clk, store: store}
+	return &testAPI{h: Handler(Config{Manager: m, Audit: store}), m: m, clock: clk, store: store}
 }
 
 // call sends a JSON body (a string is sent as is) and decodes the answer.

@@ -17,9 +17,24 @@ const (
 // tokenBody is the body of the calls that act on a token. Token is a
 // pointer so that a missing member is told apart from an empty string.
 type tokenBody struct {
-	Token     *string `json:"token"`
-	IP        string  `json:"ip"`
-	UserAgent string  `json:"user_agent"`
+	Token *string `json:"token"`
+	deviceMembers
+	IP        string `json:"ip"`
+	UserAgent string `json:"user_agent"`
+}
+
+// deviceMembers are what a browser's request shows of its session's
+// device binding, as the application passes them on: the value of the
+// bound cookie and the Secure-Session-Skipped header. A session bound to
+// a device is refused without its bound cookie.
+type deviceMembers struct {
+	BoundCookie string `json:"bound_cookie"`
+	Skipped     string `json:"skipped"`
+}
+
+// proof is the device-binding proof of the members.
+func (d deviceMembers) proof() sessiond.DeviceProof {
+	return sessiond.DeviceProof{Cookie: d.BoundCookie, Skipped: d.Skipped}
 }
 
 // client is who the body says the end user is.
@@ -30,15 +45,23 @@ func (b tokenBody) client() sessiond.Client {
 // load validates the body's token. On a refusal it answers it itself and
 // returns a nil session and the error's name. A session that must
 // re-authenticate is refused only when strict; a half-finished login is
-// never a live session here.
-func (a *api) load(w http.ResponseWriter, r *http.Request, b tokenBody, strict bool) (s *sessiond.Session, tok, refusal string) {
+// never a live session here; a session bound to a device is refused
+// without its bound cookie (401 invalid_session, as a copied token must
+// look) unless anyToken, for a call that hands the token's holder
+// nothing.
+func (a *api) load(w http.ResponseWriter, r *http.Request, b tokenBody, strict, anyToken bool) (s *sessiond.Session, tok, refusal string) {
 	if b.Token == nil {
 		return nil, "", writeError(w, http.StatusBadRequest, "bad_request", "token is required")
 	}
 	if !validIP(b.IP) {
 		return nil, "", writeError(w, http.StatusBadRequest, "bad_request", badIP)
 	}
-	s, tok, err := a.Manager.Load(r.Context(), *b.Token, b.client())
+	var err error
+	if anyToken {
+		s, tok, err = a.Manager.Load(r.Context(), *b.Token, b.client())
+	} else {
+		s, tok, err = a.Manager.LoadDevice(r.Context(), *b.Token, b.client(), b.proof(), true)
+	}
 	if err == nil && s.State() == sessiond.StatePending {
 		err = sessiond.ErrInvalidToken
 	}

@@ -151,18 +151,16 @@ func printableASCII(s string, n int) bool {
 }
 
 // loadCookie loads the session of the request's cookie, rotating its
-// token when due unless noRotate.
+// token when due unless noRotate. A session bound to a device needs its
+// bound cookie, which the proxy forwards with the session cookie in the
+// browser's Cookie header (and Secure-Session-Skipped, when the browser
+// says why it has none).
 func (a *api) loadCookie(r *http.Request, noRotate bool) (*sessiond.Session, string, error) {
 	tok, ok := a.Manager.CookieToken(r)
 	if !ok {
 		return nil, "", sessiond.ErrNoSession
 	}
-	c := a.Manager.Client(r)
-	if noRotate {
-		s, err := a.Manager.LoadWithoutRotation(r.Context(), tok, c)
-		return s, "", err
-	}
-	return a.Manager.Load(r.Context(), tok, c)
+	return a.Manager.LoadDevice(r.Context(), tok, a.Manager.Client(r), a.Manager.DeviceProof(r), !noRotate)
 }
 
 // setIdentity sets every identity header: s's, or empty ones for nil.

@@ -67,7 +67,10 @@ func newFAEnv(t testing.TB, proxies forwarded.Proxies) *faEnv {
 	e := &faEnv{clock: fakeclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), audit: &auditRecorder{events: make(chan sessiond.Event, 100)}}
 	e.store = &downStore{Store: memstore.New(memstore.Config{Now: e.clock.Now})}
 	t.Cleanup(func() { e.store.Close() })
-	m, err := sessiond.New(e.store, sessiond.Config{Now: e.clock.Now, TrustedProxies: proxies, Auditor: e.audit})
+	m, err := sessiond.New(e.store, sessiond.Config{
+		Now: e.clock.Now, TrustedProxies: proxies, Auditor: e.audit,
+		Keys: testKeys, DeviceBinding: sessiond.DeviceBindingConfig{Enabled: true},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -284,6 +284,7 @@ func TestOpenAPI_Schemas(t *testing.T) {
 		{"TokenRequest", reflect.TypeFor[struct {
 			Token *string `json:"token"`
 		}](), []string{"token"}},
+		{"RotateRequest", reflect.TypeFor[rotateBody](), []string{"token"}},
 		{"DataRequest", reflect.TypeFor[dataBody](), []string{"token"}},
 		{"ReauthRequest", reflect.TypeFor[reauthBody](), []string{"token", "auth_methods"}},
 		{"Error", reflect.TypeFor[errorAnswer](), nil},

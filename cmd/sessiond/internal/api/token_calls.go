@@ -15,7 +15,7 @@ func (a *api) validate(w http.ResponseWriter, r *http.Request) {
 		a.Observe("bad_request")
 		return
 	}
-	s, tok, refusal := a.load(w, r, b, true)
+	s, tok, refusal := a.load(w, r, b, true, false)
 	if s == nil {
 		a.Observe(refusal)
 		return
@@ -24,12 +24,22 @@ func (a *api) validate(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, s, tok)
 }
 
+// rotateBody is the body of POST /v1/sessions/rotate.
+type rotateBody struct {
+	Token *string `json:"token"`
+	deviceMembers
+}
+
 // rotate replaces the token: 200 {token, session}. auth_time is kept. A
 // session that must re-authenticate is refused (401 reauth_required), and
 // so is a rotated-out token inside its grace window (401
 // invalid_session): a new token is never handed to its holder.
 func (a *api) rotate(w http.ResponseWriter, r *http.Request) {
-	s := a.loadTokenOnly(w, r, true)
+	var b rotateBody
+	if !decode(w, r, &b) {
+		return
+	}
+	s, _, _ := a.load(w, r, tokenBody{Token: b.Token, deviceMembers: b.deviceMembers}, true, false)
 	if s == nil {
 		return
 	}
@@ -43,7 +53,8 @@ func (a *api) rotate(w http.ResponseWriter, r *http.Request) {
 
 // dataBody is the body of POST /v1/sessions/data.
 type dataBody struct {
-	Token   *string                    `json:"token"`
+	Token *string `json:"token"`
+	deviceMembers
 	Set     map[string]json.RawMessage `json:"set"`
 	Delete  []string                   `json:"delete"`
 	Version *int64                     `json:"version"`
@@ -58,7 +69,7 @@ func (a *api) data(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &b) {
 		return
 	}
-	s, tok, _ := a.load(w, r, tokenBody{Token: b.Token}, true)
+	s, tok, _ := a.load(w, r, tokenBody{Token: b.Token, deviceMembers: b.deviceMembers}, true, false)
 	if s == nil {
 		return
 	}
@@ -102,7 +113,7 @@ func (a *api) reauth(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", badMethods)
 		return
 	}
-	s, _, _ := a.load(w, r, b.tokenBody, false)
+	s, _, _ := a.load(w, r, b.tokenBody, false, false)
 	if s == nil {
 		return
 	}
@@ -115,10 +126,18 @@ func (a *api) reauth(w http.ResponseWriter, r *http.Request) {
 }
 
 // revoke ends the session of a token (logout): 204. Any token that leads
-// to the session ends it, one inside its grace window or of a session that
-// must re-authenticate included: ending a session hands nobody anything.
+// to the session ends it, one inside its grace window, of a session that
+// must re-authenticate, or of a bound session without its bound cookie
+// included: ending a session hands nobody anything, and a user whose
+// browser failed to refresh can still log out.
 func (a *api) revoke(w http.ResponseWriter, r *http.Request) {
-	s := a.loadTokenOnly(w, r, false)
+	var b struct {
+		Token *string `json:"token"`
+	}
+	if !decode(w, r, &b) {
+		return
+	}
+	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, false, true)
 	if s == nil {
 		return
 	}
@@ -128,17 +147,4 @@ func (a *api) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// loadTokenOnly reads a body of just {"token"} and loads its session,
-// answering a refusal itself (nil); strict as for load.
-func (a *api) loadTokenOnly(w http.ResponseWriter, r *http.Request, strict bool) *sessiond.Session {
-	var b struct {
-		Token *string `json:"token"`
-	}
-	if !decode(w, r, &b) {
-		return nil
-	}
-	s, _, _ := a.load(w, r, tokenBody{Token: b.Token}, strict)
-	return s
 }
