@@ -18,9 +18,14 @@ type deviceRow struct {
 	ID, Device, IP    string
 	Created, LastSeen time.Time
 	Current           bool
+	// KeyAlg is the algorithm of the key the session is bound to (Device
+	// Bound Session Credentials), and KeyID that key's thumbprint; both
+	// are empty for a session that is not bound.
+	KeyAlg, KeyID string
 }
 
-// sessions lists the user's sessions, this one marked (R34, R56).
+// sessions lists the user's sessions, this one marked (R34, R56), and
+// those bound to a device key.
 func (s *Site) sessions(w http.ResponseWriter, r *http.Request) {
 	current := sessiond.FromContext(r.Context())
 	list, err := s.cfg.Manager.List(r.Context(), current.UserID())
@@ -30,9 +35,11 @@ func (s *Site) sessions(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]deviceRow, 0, len(list))
 	for _, sess := range list {
+		key := sess.Device()
 		rows = append(rows, deviceRow{
 			ID: sess.ID(), Device: useragent.Describe(sess.UserAgent()), IP: sess.IP(),
 			Created: sess.CreatedAt(), LastSeen: sess.LastSeenAt(), Current: sess.ID() == current.ID(),
+			KeyAlg: key.Alg, KeyID: key.Thumbprint(),
 		})
 	}
 	// This device first, then the others, most recently active first.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessiond/sessiond"
 )
 
 // deviceLine is one row of the devices page.
@@ -272,4 +274,60 @@ func TestPassword_Change(t *testing.T) {
 	a.logout()
 	wantStatus(t, "old password", a.login("alice", testPassword), http.StatusUnauthorized)
 	wantRedirect(t, "new password", a.login("alice", "a brand new passphrase"), "/account")
+}
+
+// TestDevices_BoundToKey checks that the devices page marks a session
+// bound to a device key, with data-bound="true", its algorithm and a
+// badge, and leaves the others as they were.
+func TestDevices_BoundToKey(t *testing.T) {
+	s := newTestSite(t)
+	a := s.browser()
+	a.signup("alice")
+	b := s.browser()
+	b.ua = firefoxUA
+	b.mustLogin("alice")
+	if r := a.get("/account/sessions"); strings.Contains(r.body, "data-bound") || strings.Contains(r.body, "device's key") {
+		t.Errorf("no session is bound, yet the page says one is")
+	}
+
+	// Bind the other session in the store, as a registration would: the
+	// current one would need a bound cookie this browser does not have.
+	other := a.devices().others()[0]
+	rec, found, err := s.store.Get(t.Context(), other)
+	if err != nil || !found {
+		t.Fatalf("the other session's record: found %v, %v", found, err)
+	}
+	next := *rec // the store's own, which no one changes
+	next.Device = sessiond.DeviceBinding{
+		Alg:     "ES256",
+		Key:     `{"crv":"P-256","kty":"EC","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}`,
+		BoundAt: s.clock.Now(),
+	}
+	next.Version++
+	if err := s.store.Update(t.Context(), &next, rec.Version); err != nil {
+		t.Fatal(err)
+	}
+
+	r := a.get("/account/sessions")
+	wantStatus(t, "devices page", r, http.StatusOK)
+	list := parseDevices(r.body)
+	if len(list) != 2 {
+		t.Fatalf("rows: got %d, want 2", len(list))
+	}
+	for _, d := range list {
+		wantBound := d.id == other
+		if got := strings.Contains(d.cells[0], "bound to its device's key · ES256"); got != wantBound {
+			t.Errorf("row %s (current %v): badge shown %v, want %v: %q", d.id, d.current, got, wantBound, d.cells[0])
+		}
+	}
+	wantRow := regexp.MustCompile(`<tr data-session-id="` + other + `" data-bound="true" data-key-alg="ES256">`)
+	if !wantRow.MatchString(r.body) || strings.Count(r.body, `data-bound="true"`) != 1 {
+		t.Errorf(`want the other session's row alone with data-bound="true" and data-key-alg="ES256"`)
+	}
+	if thumb := next.Device.Thumbprint(); !strings.Contains(r.body, `title="Key `+thumb+`"`) {
+		t.Errorf("the badge does not name the key's thumbprint %s", thumb)
+	}
+	if !strings.Contains(r.body, "works only in the browser that holds the key") {
+		t.Errorf("the page does not say what a bound session means")
+	}
 }

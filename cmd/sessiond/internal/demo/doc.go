@@ -4,7 +4,11 @@
 // its defaults. It shows every protection in a browser, and its tests prove
 // them: CSRF tokens on every form, login throttling that cannot lock the
 // owner out, answers that do not tell whether a user exists, fresh logins
-// for sensitive actions, and sessions that end on the server.
+// for sensitive actions, and sessions that end on the server. With device
+// binding on (sessiond demo's default), a browser that supports Device
+// Bound Session Credentials binds its session to a key it keeps, and the
+// devices page marks such sessions (data-bound="true", the key's
+// algorithm and thumbprint).
 //
 // # Sign-up
 //
