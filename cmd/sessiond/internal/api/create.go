@@ -14,10 +14,23 @@ type createBody struct {
 	UserAgent   string                     `json:"user_agent"`
 	AuthMethods []string                   `json:"auth_methods"`
 	Data        map[string]json.RawMessage `json:"data"`
+	// DeviceBinding asks for the offer of device binding: the
+	// application sends it to the browser as Secure-Session-Registration.
+	DeviceBinding bool `json:"device_binding"`
+}
+
+// createAnswer is the answer of POST /v1/sessions: the new session and its
+// token, and the offer of device binding when it was asked for and can be
+// made.
+type createAnswer struct {
+	Token              string      `json:"token"`
+	Session            sessionJSON `json:"session"`
+	DeviceRegistration string      `json:"device_registration,omitempty"`
 }
 
 // create starts a session for a user the application has authenticated:
-// 201 {token, session}.
+// 201 {token, session}, with device_registration when device_binding asks
+// for it, device binding is on and the login is a full one.
 func (a *api) create(w http.ResponseWriter, r *http.Request) {
 	var b createBody
 	if !decode(w, r, &b) {
@@ -50,5 +63,14 @@ func (a *api) create(w http.ResponseWriter, r *http.Request) {
 		writeSessionError(w, err)
 		return
 	}
-	reply(w, http.StatusCreated, s, tok)
+	if !b.DeviceBinding {
+		reply(w, http.StatusCreated, s, tok)
+		return
+	}
+	js, err := toJSON(s)
+	if err != nil {
+		writeSessionError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, createAnswer{Token: tok, Session: js, DeviceRegistration: a.Manager.DeviceOffer(s)})
 }

@@ -28,7 +28,7 @@ func FuzzTokenCallBody(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	paths := []string{"/v1/sessions/validate", "/v1/sessions/data", "/v1/sessions/reauth", "/v1/sessions"}
+	paths := []string{"/v1/sessions/validate", "/v1/sessions/data", "/v1/sessions/reauth", "/v1/sessions", "/v1/sessions/device/registration", "/v1/sessions/device/refresh"}
 	f.Fuzz(func(t *testing.T, body string) {
 		for _, p := range paths {
 			r := httptest.NewRequest("POST", p, strings.NewReader(body))

@@ -286,6 +286,11 @@ func TestOpenAPI_Schemas(t *testing.T) {
 		}](), []string{"token"}},
 		{"RotateRequest", reflect.TypeFor[rotateBody](), []string{"token"}},
 		{"DataRequest", reflect.TypeFor[dataBody](), []string{"token"}},
+		{"CreateAnswer", reflect.TypeFor[createAnswer](), []string{"token", "session"}},
+		{"Device", reflect.TypeFor[deviceJSON](), nil},
+		{"DeviceRequest", reflect.TypeFor[deviceBody](), []string{"token", "origin"}},
+		{"DeviceAnswer", reflect.TypeFor[deviceAnswer](), []string{"result", "challenge"}},
+		{"BoundCookieSet", reflect.TypeFor[boundCookieJSON](), nil},
 		{"ReauthRequest", reflect.TypeFor[reauthBody](), []string{"token", "auth_methods"}},
 		{"Error", reflect.TypeFor[errorAnswer](), nil},
 	} {

@@ -52,17 +52,19 @@ func Handler(cfg Config) http.Handler {
 // among them.
 func (a *api) routes() map[string]methods {
 	return map[string]methods{
-		"/v1/sessions":                 {"POST": a.create, "DELETE": a.deleteAll},
-		"/v1/sessions/validate":        {"POST": a.validate},
-		"/v1/sessions/rotate":          {"POST": a.rotate},
-		"/v1/sessions/data":            {"POST": a.data},
-		"/v1/sessions/reauth":          {"POST": a.reauth},
-		"/v1/sessions/revoke":          {"POST": a.revoke},
-		"/v1/sessions/{id}":            {"DELETE": a.deleteByID},
-		"/v1/users/{user_id}/sessions": {"GET": a.listUser, "DELETE": a.revokeUser},
-		"/v1/audit":                    {"GET": a.audit},
-		"/v1/forward-auth":             {"GET": a.forwardAuth},
-		"/v1/openapi.json":             {"GET": openAPI},
+		"/v1/sessions":                     {"POST": a.create, "DELETE": a.deleteAll},
+		"/v1/sessions/validate":            {"POST": a.validate},
+		"/v1/sessions/rotate":              {"POST": a.rotate},
+		"/v1/sessions/data":                {"POST": a.data},
+		"/v1/sessions/reauth":              {"POST": a.reauth},
+		"/v1/sessions/revoke":              {"POST": a.revoke},
+		"/v1/sessions/device/registration": {"POST": a.registerDevice},
+		"/v1/sessions/device/refresh":      {"POST": a.refreshDevice},
+		"/v1/sessions/{id}":                {"DELETE": a.deleteByID},
+		"/v1/users/{user_id}/sessions":     {"GET": a.listUser, "DELETE": a.revokeUser},
+		"/v1/audit":                        {"GET": a.audit},
+		"/v1/forward-auth":                 {"GET": a.forwardAuth},
+		"/v1/openapi.json":                 {"GET": openAPI},
 	}
 }
 

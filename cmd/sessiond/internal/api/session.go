@@ -25,7 +25,28 @@ type sessionJSON struct {
 	IP                string          `json:"ip"`
 	UserAgent         string          `json:"user_agent"`
 	Version           int64           `json:"version"`
+	Device            deviceJSON      `json:"device"`
 	Data              json.RawMessage `json:"data"`
+}
+
+// deviceJSON is a session's device binding (W3C DBSC) as the API shows
+// it: whether the session is bound to a key its browser keeps, and which.
+// The key itself is never shown; its thumbprint names it.
+type deviceJSON struct {
+	Bound      bool       `json:"bound"`
+	Alg        string     `json:"alg"`
+	BoundAt    *time.Time `json:"bound_at"`
+	Thumbprint string     `json:"thumbprint"`
+}
+
+// deviceOf shows s's device binding.
+func deviceOf(s *sessiond.Session) deviceJSON {
+	d := s.Device()
+	if !d.Bound() {
+		return deviceJSON{}
+	}
+	at := d.BoundAt
+	return deviceJSON{Bound: true, Alg: d.Alg, BoundAt: &at, Thumbprint: d.Thumbprint()}
 }
 
 // errBadData is the error of session data that is not one JSON object.
@@ -51,7 +72,7 @@ func toJSON(s *sessiond.Session) (sessionJSON, error) {
 		CreatedAt: s.CreatedAt(), LastSeenAt: s.LastSeenAt(),
 		IdleExpiresAt: s.IdleExpiresAt(), AbsoluteExpiresAt: s.AbsoluteExpiresAt(),
 		AuthTime: s.AuthTime(), AuthMethods: s.AuthMethods(),
-		IP: s.IP(), UserAgent: s.UserAgent(), Version: s.Version(), Data: data,
+		IP: s.IP(), UserAgent: s.UserAgent(), Version: s.Version(), Device: deviceOf(s), Data: data,
 	}, nil
 }
 
@@ -83,9 +104,22 @@ func (js *sessionJSON) appendJSON(b []byte) []byte {
 	b = appendMember(b, `,"user_agent":`, js.UserAgent)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, js.Version, 10)
+	b = js.Device.appendJSON(append(b, `,"device":`...))
 	b = append(b, `,"data":`...)
 	b = append(b, js.Data...)
 	return append(b, '}')
+}
+
+// appendJSON appends d as a JSON object, bound_at null when not bound.
+func (d *deviceJSON) appendJSON(b []byte) []byte {
+	b = strconv.AppendBool(append(b, `{"bound":`...), d.Bound)
+	b = appendMember(b, `,"alg":`, d.Alg)
+	if d.BoundAt != nil {
+		b = appendTime(b, `,"bound_at":`, *d.BoundAt)
+	} else {
+		b = append(b, `,"bound_at":null`...)
+	}
+	return append(appendMember(b, `,"thumbprint":`, d.Thumbprint), '}')
 }
 
 // appendMember appends name (with its punctuation) and the string s.

@@ -31,6 +31,9 @@ func FuzzSessionJSON(f *testing.F) {
 			AbsoluteExpiresAt: at.Add(time.Hour), AuthTime: at,
 			AuthMethods: []string{method, ua}, IP: ip, UserAgent: ua, Version: version, Data: data,
 		}
+		if version%2 == 0 {
+			js.Device = deviceJSON{Bound: true, Alg: method, BoundAt: &at, Thumbprint: id}
+		}
 		got := js.appendJSON(nil)
 		want, err := json.Marshal(sessionFields(js))
 		if err != nil {
