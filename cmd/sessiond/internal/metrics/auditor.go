@@ -13,6 +13,33 @@ var revokeReasons = []string{
 	sessiond.ReasonAnomaly, sessiond.ReasonEvicted, sessiond.ReasonMFAFailed, "other",
 }
 
+// The steps of device binding the device metrics are labelled with.
+const (
+	stepRegistration = "registration"
+	stepRefresh      = "refresh"
+	stepUnverified   = "unverified"
+)
+
+// deviceReasons are the reasons of each step's failures.
+var deviceReasons = map[string][]string{
+	stepRegistration: {
+		sessiond.ReasonDeviceNoSession, sessiond.ReasonDeviceNotActive, sessiond.ReasonDeviceAlreadyBound,
+		sessiond.ReasonDeviceMissingProof, sessiond.ReasonDeviceMalformedProof, sessiond.ReasonDeviceBadAlg,
+		sessiond.ReasonDeviceBadKey, sessiond.ReasonDeviceBadSignature, sessiond.ReasonDeviceBadChallenge,
+		sessiond.ReasonDeviceExpired, sessiond.ReasonDeviceBadAuthz, sessiond.ReasonDeviceStoreError, "other",
+	},
+	stepRefresh: {
+		sessiond.ReasonDeviceNoSession, sessiond.ReasonDeviceNotBound, sessiond.ReasonDeviceWrongSession,
+		sessiond.ReasonDeviceMalformedProof, sessiond.ReasonDeviceBadAlg, sessiond.ReasonDeviceBadSignature,
+		sessiond.ReasonDeviceBadChallenge, sessiond.ReasonDeviceExpired, sessiond.ReasonDeviceStoreError, "other",
+	},
+	stepUnverified: {
+		sessiond.ReasonBoundCookieMissing, sessiond.ReasonBoundCookieInvalid, sessiond.ReasonBoundCookieExpired,
+		sessiond.ReasonSkippedUnreachable, sessiond.ReasonSkippedServerError, sessiond.ReasonSkippedQuotaExceeded,
+		sessiond.ReasonSkipped, "other",
+	},
+}
+
 // auditor counts lifecycle events and passes each on.
 type auditor struct {
 	m    *Metrics
@@ -20,7 +47,10 @@ type auditor struct {
 }
 
 // Auditor returns a [sessiond.Auditor] that counts session.created,
-// session.revoked, session.evicted and session.expired events, then hands
+// session.revoked, session.evicted and session.expired events, and the
+// device-binding events (session.device_bound, session.device_refreshed,
+// and the failures: session.device_registration_failed,
+// session.device_refresh_failed, session.device_unverified), then hands
 // every event to next. A nil next drops the events after counting them.
 func (m *Metrics) Auditor(next sessiond.Auditor) sessiond.Auditor {
 	return auditor{m: m, next: next}
@@ -43,5 +73,20 @@ func (m *Metrics) count(e sessiond.Event) {
 		m.expired.Inc()
 	case sessiond.EventRevoked, sessiond.EventEvicted:
 		m.revoked.WithLabelValues(known(e.Reason, revokeReasons)).Inc()
+	case sessiond.EventDeviceBound:
+		m.device.WithLabelValues(stepRegistration).Inc()
+	case sessiond.EventDeviceRefreshed:
+		m.device.WithLabelValues(stepRefresh).Inc()
+	case sessiond.EventDeviceRegistrationFailed:
+		m.deviceFailed(stepRegistration, e.Reason)
+	case sessiond.EventDeviceRefreshFailed:
+		m.deviceFailed(stepRefresh, e.Reason)
+	case sessiond.EventDeviceUnverified:
+		m.deviceFailed(stepUnverified, e.Reason)
 	}
+}
+
+// deviceFailed counts a failure of a device-binding step for reason.
+func (m *Metrics) deviceFailed(step, reason string) {
+	m.deviceBad.WithLabelValues(step, known(reason, deviceReasons[step])).Inc()
 }

@@ -38,6 +38,13 @@ func TestAuditor_CountsAndPassesOn(t *testing.T) {
 		ev(sessiond.EventExpired, sessiond.ReasonAbsolute),
 		ev(sessiond.EventRotated, sessiond.ReasonPeriodic),
 		ev(sessiond.EventLoginFailed, ""),
+		ev(sessiond.EventDeviceBound, ""),
+		ev(sessiond.EventDeviceRefreshed, ""),
+		ev(sessiond.EventDeviceRefreshed, ""),
+		ev(sessiond.EventDeviceRegistrationFailed, sessiond.ReasonDeviceBadSignature),
+		ev(sessiond.EventDeviceRefreshFailed, sessiond.ReasonDeviceBadChallenge),
+		ev(sessiond.EventDeviceUnverified, sessiond.ReasonSkippedQuotaExceeded),
+		ev(sessiond.EventDeviceUnverified, "not-a-reason"),
 	}
 	m := New()
 	next := &recorder{}
@@ -59,6 +66,8 @@ func TestAuditor_CountsAndPassesOn(t *testing.T) {
 		{"sessions_revoked_total", "reason", sessiond.ReasonEvicted, 1},
 		{"sessions_revoked_total", "reason", "other", 1},
 		{"sessions_revoked_total", "reason", sessiond.ReasonAll, 0},
+		{"sessions_device_proofs_total", "step", stepRegistration, 1},
+		{"sessions_device_proofs_total", "step", stepRefresh, 2},
 	} {
 		t.Run(tc.name+"/"+tc.value, func(t *testing.T) {
 			if got := count(t, m, tc.name, tc.label, tc.value); got != tc.want {
@@ -74,5 +83,48 @@ func TestAuditor_NilNext(t *testing.T) {
 	m.Auditor(nil).Audit(t.Context(), sessiond.Event{Type: sessiond.EventCreated})
 	if got := count(t, m, "sessions_created_total", "", ""); got != 1 {
 		t.Errorf("sessions_created_total: got %v, want 1", got)
+	}
+}
+
+// TestAuditor_DeviceFailures checks that refused device-binding steps are
+// counted by step and reason, an unknown reason as other, and that every
+// known series starts at zero.
+func TestAuditor_DeviceFailures(t *testing.T) {
+	t.Parallel()
+	m := New()
+	a := m.Auditor(nil)
+	for _, e := range []sessiond.Event{
+		{Type: sessiond.EventDeviceRegistrationFailed, Reason: sessiond.ReasonDeviceBadSignature},
+		{Type: sessiond.EventDeviceRefreshFailed, Reason: sessiond.ReasonDeviceBadChallenge},
+		{Type: sessiond.EventDeviceRefreshFailed, Reason: sessiond.ReasonDeviceBadChallenge},
+		{Type: sessiond.EventDeviceUnverified, Reason: sessiond.ReasonSkippedQuotaExceeded},
+		{Type: sessiond.EventDeviceUnverified, Reason: "not-a-reason"},
+	} {
+		a.Audit(t.Context(), e)
+	}
+	got := map[[2]string]float64{}
+	for _, s := range family(t, m, "sessions_device_failures_total").GetMetric() {
+		var key [2]string
+		for _, l := range s.GetLabel() {
+			switch l.GetName() {
+			case "step":
+				key[0] = l.GetValue()
+			case "reason":
+				key[1] = l.GetValue()
+			}
+		}
+		got[key] = s.GetCounter().GetValue()
+	}
+	for key, want := range map[[2]string]float64{
+		{stepRegistration, sessiond.ReasonDeviceBadSignature}: 1,
+		{stepRefresh, sessiond.ReasonDeviceBadChallenge}:      2,
+		{stepUnverified, sessiond.ReasonSkippedQuotaExceeded}: 1,
+		{stepUnverified, "other"}:                             1,
+		{stepUnverified, sessiond.ReasonBoundCookieMissing}:   0,
+		{stepRegistration, sessiond.ReasonDeviceAlreadyBound}: 0,
+	} {
+		if v, ok := got[key]; !ok || v != want {
+			t.Errorf("%v: got %v (present %t), want %v", key, v, ok, want)
+		}
 	}
 }

@@ -17,6 +17,8 @@ type Metrics struct {
 	expired   prometheus.Counter
 	rejected  *prometheus.CounterVec
 	revoked   *prometheus.CounterVec
+	device    *prometheus.CounterVec
+	deviceBad *prometheus.CounterVec
 	storeDur  *prometheus.HistogramVec
 }
 
@@ -43,6 +45,14 @@ func New() *Metrics {
 			Name: "sessions_revoked_total",
 			Help: "Sessions ended by revocation or eviction, by reason.",
 		}, []string{"reason"}),
+		device: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sessions_device_proofs_total",
+			Help: "Device-bound sessions (W3C DBSC): successful registrations and refreshes, by step.",
+		}, []string{"step"}),
+		deviceBad: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sessions_device_failures_total",
+			Help: "Device-bound sessions (W3C DBSC): refused registrations and refreshes, and bound sessions presented without a live bound cookie (step unverified), by step and reason.",
+		}, []string{"step", "reason"}),
 		storeDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "sessiond_store_duration_seconds",
 			Help:    "Time the session store took to answer, by method.",
@@ -50,7 +60,7 @@ func New() *Metrics {
 		}, []string{"op"}),
 	}
 	m.reg.MustRegister(
-		m.created, m.validated, m.expired, m.rejected, m.revoked, m.storeDur,
+		m.created, m.validated, m.expired, m.rejected, m.revoked, m.device, m.deviceBad, m.storeDur,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -71,6 +81,14 @@ func (m *Metrics) initLabels() {
 	}
 	for _, r := range revokeReasons {
 		m.revoked.WithLabelValues(r)
+	}
+	for _, step := range []string{stepRegistration, stepRefresh} {
+		m.device.WithLabelValues(step)
+	}
+	for step, reasons := range deviceReasons {
+		for _, r := range reasons {
+			m.deviceBad.WithLabelValues(step, r)
+		}
 	}
 	for _, op := range storeOps {
 		m.storeDur.WithLabelValues(op)
