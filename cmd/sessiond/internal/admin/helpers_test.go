@@ -189,6 +189,7 @@ func newEnv(t *testing.T, edit ...func(*Config)) *env {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app, err := sessiond.New(store, sessiond.Config{
 		Now: clk.Now, Auditor: sessiond.StoreAuditor{Store: store, Next: sessiond.SlogAuditor{Logger: quiet}},
+		Keys: []sessiond.Key{{ID: 1, Secret: make([]byte, 32)}}, DeviceBinding: sessiond.DeviceBindingConfig{Enabled: true},
 	})
 	if err != nil {
 		t.Fatal(err)

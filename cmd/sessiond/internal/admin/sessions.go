@@ -49,6 +49,9 @@ type sessionRow struct {
 	Created, LastSeen            time.Time
 	IdleExpires, AbsoluteExpires time.Time
 	Persistent, ReauthRequired   bool
+	// Binding is the session's binding to a key its browser keeps (W3C
+	// DBSC); its Bound reports whether there is one.
+	Binding sessiond.DeviceBinding
 	// UserID and UserName are the session's user, in the list of every
 	// user's sessions; UserName is empty when the directory does not
 	// know them.
@@ -185,6 +188,7 @@ func toRow(s *sessiond.Session) sessionRow {
 		Created: s.CreatedAt(), LastSeen: s.LastSeenAt(),
 		IdleExpires: s.IdleExpiresAt(), AbsoluteExpires: s.AbsoluteExpiresAt(),
 		Persistent: s.Persistent(), ReauthRequired: s.State() == sessiond.StateReauthRequired,
+		Binding: s.Device(),
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/dbsctest"
 )
 
 // The sessions page lists a user's sessions: device, IP address, created,
@@ -269,5 +270,37 @@ func TestSessionsPage_StoreCannotListEveryUser(t *testing.T) {
 	}
 	if _, body := b.get("/admin/?user_id=alice"); !strings.Contains(body, s.ID()) {
 		t.Error("the search by user does not find the session")
+	}
+}
+
+// TestSessionsPage_DeviceBound shows which sessions are bound to a device
+// key, with the key's thumbprint, and no badge on the others.
+func TestSessionsPage_DeviceBound(t *testing.T) {
+	e := newEnv(t)
+	e.login("alice", "203.0.113.5", firefoxWindows)
+	bound := e.login("alice", "198.51.100.7", safariIPhone)
+	dev, err := dbsctest.NewDevice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer, _ := dbsctest.ParseOffer(e.app.DeviceOffer(bound))
+	if _, err := e.app.RegisterDevice(context.Background(), e.tokens[1], sessiond.Client{}, sessiond.DeviceRequest{
+		Response: dev.Registration(offer.Challenge, offer.Authorization), Origin: "https://app.example",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := e.app.Get(context.Background(), bound.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.operator()
+	for _, path := range []string{"/admin/?user_id=alice", "/admin/"} {
+		_, body := b.get(path)
+		if n := strings.Count(body, ">device-bound</span>"); n != 1 {
+			t.Errorf("%s: %d device-bound badges, want 1", path, n)
+		}
+		if !strings.Contains(body, "key "+s.Device().Thumbprint()) {
+			t.Errorf("%s lacks the key's thumbprint", path)
+		}
 	}
 }
