@@ -14,7 +14,26 @@ export interface Session {
   ip: string;
   user_agent: string;
   version: number;
+  /** Whether the session is bound to a key its browser keeps (W3C DBSC). */
+  device: { bound: boolean; alg: string; bound_at: string | null; thumbprint: string };
   data: Record<string, unknown>;
+}
+
+/** What sessiond answers a browser's device registration or refresh with; see sendDeviceAnswer. */
+export interface DeviceAnswer {
+  result: 'bound' | 'challenge';
+  /** The Secure-Session-Challenge header's value. */
+  challenge: string;
+  cookie?: { name: string; value: string; max_age: number; set_cookie: string };
+  session_config?: Record<string, unknown>;
+}
+
+/** A browser request's proof of its session's device binding. */
+export interface DeviceProof {
+  /** The value of the __Host-bound cookie. */
+  boundCookie?: string;
+  /** The Secure-Session-Skipped header. */
+  skipped?: string;
 }
 
 export interface AuditEvent {
@@ -49,11 +68,13 @@ export interface ClientOptions {
 export declare class SessiondClient {
   constructor(options: ClientOptions);
   close(): void;
-  create(options: { userId: string; ip?: string; userAgent?: string; authMethods?: string[]; data?: Record<string, unknown> }): Promise<TokenAnswer>;
-  validate(token: string, options?: { ip?: string; userAgent?: string }): Promise<SessionAnswer>;
-  rotate(token: string): Promise<TokenAnswer>;
-  updateData(token: string, change: { set?: Record<string, unknown>; delete?: string[]; version?: number }): Promise<SessionAnswer>;
-  reauth(token: string, options: { authMethods: string[]; ip?: string; userAgent?: string }): Promise<TokenAnswer>;
+  create(options: { userId: string; ip?: string; userAgent?: string; authMethods?: string[]; data?: Record<string, unknown>; deviceBinding?: boolean }): Promise<TokenAnswer & { device_registration?: string }>;
+  validate(token: string, options?: { ip?: string; userAgent?: string } & DeviceProof): Promise<SessionAnswer>;
+  rotate(token: string, options?: DeviceProof): Promise<TokenAnswer>;
+  updateData(token: string, change: { set?: Record<string, unknown>; delete?: string[]; version?: number } & DeviceProof): Promise<SessionAnswer>;
+  reauth(token: string, options: { authMethods: string[]; ip?: string; userAgent?: string } & DeviceProof): Promise<TokenAnswer>;
+  registerDevice(token: string, request: { response: string; origin: string; ip?: string; userAgent?: string }): Promise<DeviceAnswer>;
+  refreshDevice(token: string, request: { response?: string; sessionId: string; origin: string; ip?: string; userAgent?: string }): Promise<DeviceAnswer>;
   revoke(token: string): Promise<void>;
   revokeSession(id: string): Promise<void>;
   listUserSessions(userId: string): Promise<Session[]>;
@@ -114,3 +135,8 @@ declare module 'node:http' {
     reauthRequired?: boolean;
   }
 }
+
+/** The name of the bound cookie of a session bound to a device. */
+export declare const boundCookieName: '__Host-bound';
+/** Answers a browser's device registration or refresh with sessiond's answer (null: 403). */
+export declare function sendDeviceAnswer(res: ServerResponse, answer: DeviceAnswer | null): void;

@@ -65,24 +65,28 @@ export class SessiondClient {
    * Starts a session for a user the application has authenticated.
    * @returns {Promise<{token: string, session: object}>}
    */
-  create({ userId, ip, userAgent, authMethods, data }) {
+  create({ userId, ip, userAgent, authMethods, data, deviceBinding }) {
     return this.#call('POST', '/v1/sessions', {
-      user_id: userId, ip, user_agent: userAgent, auth_methods: authMethods, data,
+      user_id: userId, ip, user_agent: userAgent, auth_methods: authMethods, data, device_binding: deviceBinding,
     });
   }
 
   /**
    * Checks a token and records activity. Not retried: a call that timed
-   * out may have rotated the token.
+   * out may have rotated the token. A session bound to a device needs
+   * boundCookie, the value of the browser's __Host-bound cookie, and
+   * takes skipped, its Secure-Session-Skipped header.
    * @returns {Promise<{session: object, token?: string}>}
    */
-  validate(token, { ip, userAgent } = {}) {
-    return this.#call('POST', '/v1/sessions/validate', { token, ip, user_agent: userAgent });
+  validate(token, { ip, userAgent, boundCookie, skipped } = {}) {
+    return this.#call('POST', '/v1/sessions/validate', {
+      token, bound_cookie: boundCookie, skipped, ip, user_agent: userAgent,
+    });
   }
 
   /** @returns {Promise<{token: string, session: object}>} */
-  rotate(token) {
-    return this.#call('POST', '/v1/sessions/rotate', { token });
+  rotate(token, { boundCookie, skipped } = {}) {
+    return this.#call('POST', '/v1/sessions/rotate', { token, bound_cookie: boundCookie, skipped });
   }
 
   /**
@@ -90,14 +94,42 @@ export class SessiondClient {
    * still at that version (ConflictError otherwise).
    * @returns {Promise<{session: object, token?: string}>}
    */
-  updateData(token, { set, delete: keys, version } = {}) {
-    return this.#call('POST', '/v1/sessions/data', { token, set, delete: keys, version });
+  updateData(token, { set, delete: keys, version, boundCookie, skipped } = {}) {
+    return this.#call('POST', '/v1/sessions/data', {
+      token, bound_cookie: boundCookie, skipped, set, delete: keys, version,
+    });
   }
 
   /** @returns {Promise<{token: string, session: object}>} */
-  reauth(token, { authMethods, ip, userAgent }) {
+  reauth(token, { authMethods, ip, userAgent, boundCookie, skipped }) {
     return this.#call('POST', '/v1/sessions/reauth', {
-      token, auth_methods: authMethods, ip, user_agent: userAgent,
+      token, bound_cookie: boundCookie, skipped, auth_methods: authMethods, ip, user_agent: userAgent,
+    });
+  }
+
+  /**
+   * Passes on a browser's device registration (W3C DBSC), which it POSTs
+   * to the path of the offer (create's device_registration) with its
+   * session cookie. response is its Secure-Session-Response header,
+   * origin the application's (https://host). The answer says what to
+   * answer the browser: see deviceResponse.
+   * @returns {Promise<DeviceAnswer>}
+   */
+  registerDevice(token, { response, origin, ip, userAgent }) {
+    return this.#call('POST', '/v1/sessions/device/registration', {
+      token, secure_session_response: response, origin, ip, user_agent: userAgent,
+    });
+  }
+
+  /**
+   * Passes on a browser's refresh of a bound session: sessionId is its
+   * Sec-Secure-Session-Id header, response its Secure-Session-Response
+   * (absent on the first try).
+   * @returns {Promise<DeviceAnswer>}
+   */
+  refreshDevice(token, { response, sessionId, origin, ip, userAgent }) {
+    return this.#call('POST', '/v1/sessions/device/refresh', {
+      token, secure_session_response: response, sec_secure_session_id: sessionId, origin, ip, user_agent: userAgent,
     });
   }
 

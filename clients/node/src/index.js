@@ -1,5 +1,7 @@
 export { SessiondClient } from './client.js';
-export { createSessions, cookieName, rememberKey } from './sessions.js';
+export {
+  boundCookieName, createSessions, cookieName, rememberKey, sendDeviceAnswer,
+} from './sessions.js';
 export {
   SessiondError,
   UnauthenticatedError,

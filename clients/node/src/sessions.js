@@ -14,6 +14,9 @@ import {
 /** The session cookie's name: __Host- makes the browser demand Secure, Path=/ and no Domain. */
 export const cookieName = '__Host-session';
 
+/** The bound cookie of a session bound to a device (W3C DBSC). */
+export const boundCookieName = '__Host-bound';
+
 /** The session data key that marks a "remember me" login, whose cookie outlives the browser. */
 export const rememberKey = 'sessiond.remember';
 
@@ -77,8 +80,14 @@ export function createSessions({ client, trustedProxies = [], csrfSecret = rando
     }
   }
 
+  // who is the request's client, and its session's device-binding proof.
   function who(req) {
-    return { ip: clientIp(req), userAgent: req.headers['user-agent'] ?? '' };
+    return {
+      ip: clientIp(req),
+      userAgent: req.headers['user-agent'] ?? '',
+      boundCookie: readCookie(req.headers.cookie, boundCookieName),
+      skipped: req.headers['secure-session-skipped'],
+    };
   }
 
   function setCookie(res, value, maxAge) {
@@ -112,7 +121,7 @@ export function createSessions({ client, trustedProxies = [], csrfSecret = rando
   // well-formed cookie.
   function presented(req) {
     if (tokens.has(req)) return tokens.get(req);
-    const token = readCookie(req.headers.cookie);
+    const token = readCookie(req.headers.cookie, cookieName);
     return token !== undefined && tokenShape.test(token) ? token : undefined;
   }
 
@@ -126,7 +135,7 @@ export function createSessions({ client, trustedProxies = [], csrfSecret = rando
     req.session = null;
     req.reauthRequired = false;
     if (!safeMethods.has(req.method) && !sameOrigin(req)) return next(new CsrfError());
-    const cookie = readCookie(req.headers.cookie);
+    const cookie = readCookie(req.headers.cookie, cookieName);
     if (cookie === undefined) return next();
     if (!tokenShape.test(cookie)) {
       forget(req, res);
@@ -231,11 +240,32 @@ export function createSessions({ client, trustedProxies = [], csrfSecret = rando
   };
 }
 
-function readCookie(header) {
+/**
+ * Answers a browser's device registration or refresh (W3C DBSC) with what
+ * SessiondClient.registerDevice or refreshDevice returned: 200 with the
+ * bound cookie, the next challenge and the session configuration, or 403
+ * with a challenge. Pass answer null when the call failed: the browser
+ * gets 403, which ends its bound session.
+ */
+export function sendDeviceAnswer(res, answer) {
+  res.setHeader('cache-control', 'no-store');
+  if (answer?.challenge) res.setHeader('secure-session-challenge', answer.challenge);
+  if (answer?.result !== 'bound') {
+    res.statusCode = 403;
+    res.end();
+    return;
+  }
+  res.statusCode = 200;
+  res.setHeader('set-cookie', answer.cookie.set_cookie);
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(answer.session_config));
+}
+
+function readCookie(header, name) {
   if (typeof header !== 'string') return undefined;
   for (const pair of header.split(';')) {
     const at = pair.indexOf('=');
-    if (at >= 0 && pair.slice(0, at).trim() === cookieName) return pair.slice(at + 1).trim();
+    if (at >= 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
   }
   return undefined;
 }

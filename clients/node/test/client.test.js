@@ -128,3 +128,20 @@ test('the options are checked: https, or http on loopback only; a key; sane numb
     new SessiondClient({ url, apiKey }).close();
   }
 });
+
+test('the device-binding members go out in the API names', async (t) => {
+  const fake = await fakeSessiond(t, () => [200, { token, session: session(), result: 'challenge', challenge: 'c' }]);
+  const client = newClient(t, fake.url);
+  await client.validate(token, { boundCookie: 'b', skipped: 'unreachable' });
+  await client.rotate(token, { boundCookie: 'b' });
+  await client.registerDevice(token, { response: 'jwt', origin: 'https://app.example', ip: '192.0.2.1' });
+  await client.refreshDevice(token, { sessionId: '"s"', origin: 'https://app.example' });
+  await client.create({ userId: 'u1', deviceBinding: true });
+  assert.deepEqual(fake.calls.map((c) => [c.url, c.body]), [
+    ['/v1/sessions/validate', { token, bound_cookie: 'b', skipped: 'unreachable' }],
+    ['/v1/sessions/rotate', { token, bound_cookie: 'b' }],
+    ['/v1/sessions/device/registration', { token, secure_session_response: 'jwt', origin: 'https://app.example', ip: '192.0.2.1' }],
+    ['/v1/sessions/device/refresh', { token, sec_secure_session_id: '"s"', origin: 'https://app.example' }],
+    ['/v1/sessions', { user_id: 'u1', device_binding: true }],
+  ]);
+});
