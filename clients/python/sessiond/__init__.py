@@ -7,7 +7,7 @@ for WSGI and ASGI applications. Standard library only.
 See README.md for the shortest secure setup.
 """
 
-from .client import Client, Issued, Session, Validated
+from .client import REFUSED_DEVICE_RESPONSE, Client, DeviceAnswer, Issued, Session, Validated
 from .errors import (
     APIError,
     Conflict,
@@ -18,10 +18,11 @@ from .errors import (
     TooManyRequests,
     Unauthenticated,
 )
-from .web import COOKIE_NAME, RequestSession, Sessions
+from .web import BOUND_COOKIE_NAME, COOKIE_NAME, RequestSession, Sessions
 
 __all__ = [
-    "APIError", "COOKIE_NAME", "CSRFRefused", "Client", "Conflict", "Issued", "ReauthRequired",
+    "APIError", "BOUND_COOKIE_NAME", "COOKIE_NAME", "CSRFRefused", "Client", "Conflict", "DeviceAnswer", "Issued",
+    "REFUSED_DEVICE_RESPONSE", "ReauthRequired",
     "RequestSession", "ServiceUnavailable", "Session", "Sessions", "SessiondError", "TooManyRequests",
     "Unauthenticated", "Validated",
 ]

@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.parse
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import (
     APIError,
@@ -52,6 +52,14 @@ class Session:
     user_agent: str
     version: int
     data: dict
+    #: Whether the session is bound to a key its browser keeps (W3C DBSC):
+    #: {"bound", "alg", "bound_at", "thumbprint"}.
+    device: dict = field(default_factory=dict)
+
+    @property
+    def bound(self):
+        """Whether the session is bound to a device key."""
+        return bool(self.device.get("bound"))
 
     @classmethod
     def from_json(cls, obj):
@@ -69,6 +77,7 @@ class Session:
             user_agent=obj.get("user_agent", ""),
             version=obj.get("version", 0),
             data=dict(obj.get("data") or {}),
+            device=dict(obj.get("device") or {}),
         )
 
 
@@ -79,9 +88,48 @@ class Issued:
 
     token: str
     session: Session
+    #: The Secure-Session-Registration header to send with the session
+    #: cookie, when create was asked for it (device_binding) and sessiond
+    #: offers device binding; else None.
+    device_registration: str | None = None
 
     def __repr__(self):
         return f"Issued(session={self.session!r})"
+
+
+@dataclass(frozen=True, repr=False)
+class DeviceAnswer:
+    """What to answer a browser's device registration or refresh (W3C DBSC)
+    with: result "bound" (a new bound cookie) or "challenge". response()
+    gives the status, headers and body; its repr leaves the cookie out."""
+
+    result: str
+    challenge: str
+    set_cookie: str | None
+    session_config: dict | None
+
+    @classmethod
+    def from_json(cls, obj):
+        cookie = obj.get("cookie") or {}
+        return cls(obj["result"], obj.get("challenge", ""), cookie.get("set_cookie"), obj.get("session_config"))
+
+    def response(self):
+        """The answer for the browser: (status, headers, body)."""
+        headers = [("Cache-Control", "no-store")]
+        if self.challenge:
+            headers.append(("Secure-Session-Challenge", self.challenge))
+        if self.result != "bound":
+            return 403, headers, b""
+        headers += [("Set-Cookie", self.set_cookie), ("Content-Type", "application/json")]
+        return 200, headers, json.dumps(self.session_config).encode()
+
+    def __repr__(self):
+        return f"DeviceAnswer(result={self.result!r})"
+
+
+#: The answer for a browser whose device registration or refresh failed
+#: (the call raised): 403 ends its bound session.
+REFUSED_DEVICE_RESPONSE = (403, [("Cache-Control", "no-store")], b"")
 
 
 @dataclass(frozen=True, repr=False)
@@ -140,31 +188,57 @@ class Client:
 
     # -- the API -------------------------------------------------------------
 
-    def create(self, user_id, *, ip=None, user_agent=None, auth_methods=None, data=None):
-        """Creates a session at login and returns its token and session."""
-        body = _none_dropped(user_id=user_id, ip=ip, user_agent=user_agent, auth_methods=auth_methods, data=data)
+    def create(self, user_id, *, ip=None, user_agent=None, auth_methods=None, data=None, device_binding=None):
+        """Creates a session at login and returns its token and session; with
+        device_binding, the device-binding offer too (Issued.device_registration)."""
+        body = _none_dropped(user_id=user_id, ip=ip, user_agent=user_agent, auth_methods=auth_methods, data=data,
+                             device_binding=device_binding)
         return self._issued(self._call("POST", "/v1/sessions", body))
 
-    def validate(self, token, *, ip=None, user_agent=None):
+    def validate(self, token, *, ip=None, user_agent=None, bound_cookie=None, skipped=None):
         """Checks a token presented by a browser, with the IP and User-Agent it
-        came with. Raises Unauthenticated or ReauthRequired."""
-        answer = self._call("POST", "/v1/sessions/validate", _none_dropped(token=token, ip=ip, user_agent=user_agent))
+        came with. A session bound to a device needs bound_cookie, the value of
+        the browser's __Host-bound cookie (skipped: its Secure-Session-Skipped
+        header). Raises Unauthenticated or ReauthRequired."""
+        body = _none_dropped(token=token, ip=ip, user_agent=user_agent, bound_cookie=bound_cookie, skipped=skipped)
+        answer = self._call("POST", "/v1/sessions/validate", body)
         return Validated(Session.from_json(answer["session"]), answer.get("token"))
 
-    def rotate(self, token):
+    def rotate(self, token, *, bound_cookie=None, skipped=None):
         """Replaces a token; the old one lives only for the grace window."""
-        return self._issued(self._call("POST", "/v1/sessions/rotate", {"token": token}))
+        body = _none_dropped(token=token, bound_cookie=bound_cookie, skipped=skipped)
+        return self._issued(self._call("POST", "/v1/sessions/rotate", body))
 
-    def change_data(self, token, *, set=None, delete=None, version=None):
+    def change_data(self, token, *, set=None, delete=None, version=None, bound_cookie=None, skipped=None):
         """Sets and deletes keys of the session's data. With version, the change
         is refused with Conflict when the session changed since that version."""
-        body = _none_dropped(token=token, set=set, delete=delete, version=version)
+        body = _none_dropped(token=token, set=set, delete=delete, version=version, bound_cookie=bound_cookie,
+                             skipped=skipped)
         return Session.from_json(self._call("POST", "/v1/sessions/data", body)["session"])
 
-    def reauth(self, token, auth_methods, *, ip=None, user_agent=None):
+    def reauth(self, token, auth_methods, *, ip=None, user_agent=None, bound_cookie=None, skipped=None):
         """Records a fresh proof of identity; returns the new token."""
-        body = _none_dropped(token=token, auth_methods=auth_methods, ip=ip, user_agent=user_agent)
+        body = _none_dropped(token=token, auth_methods=auth_methods, ip=ip, user_agent=user_agent,
+                             bound_cookie=bound_cookie, skipped=skipped)
         return self._issued(self._call("POST", "/v1/sessions/reauth", body))
+
+    def register_device(self, token, *, response, origin, ip=None, user_agent=None):
+        """Passes on a browser's device registration (W3C DBSC): response is
+        its Secure-Session-Response header, origin the application's
+        (https://host). Returns a DeviceAnswer; raises APIError (403
+        device_refused) or Unauthenticated when it is refused."""
+        body = _none_dropped(token=token, secure_session_response=response, origin=origin, ip=ip,
+                             user_agent=user_agent)
+        return DeviceAnswer.from_json(self._call("POST", "/v1/sessions/device/registration", body))
+
+    def refresh_device(self, token, *, session_id, origin, response=None, ip=None, user_agent=None):
+        """Passes on a browser's refresh of a bound session: session_id is its
+        Sec-Secure-Session-Id header, response its Secure-Session-Response
+        (None on the first try). Returns a DeviceAnswer, raises as
+        register_device."""
+        body = _none_dropped(token=token, secure_session_response=response, sec_secure_session_id=session_id,
+                             origin=origin, ip=ip, user_agent=user_agent)
+        return DeviceAnswer.from_json(self._call("POST", "/v1/sessions/device/refresh", body))
 
     def revoke(self, token):
         """Ends the session of a token (logout)."""
@@ -204,7 +278,7 @@ class Client:
 
     @staticmethod
     def _issued(answer):
-        return Issued(answer["token"], Session.from_json(answer["session"]))
+        return Issued(answer["token"], Session.from_json(answer["session"]), answer.get("device_registration"))
 
     def _connection(self):
         conn = getattr(self._local, "conn", None)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from .errors import CSRFRefused, ReauthRequired, Unauthenticated
 
 COOKIE_NAME = "__Host-session"
+#: The bound cookie of a session bound to a device (W3C DBSC).
+BOUND_COOKIE_NAME = "__Host-bound"
 # Set in a session's data at login when the user asked to be remembered, so
 # a cookie re-set after rotation keeps its Max-Age.
 REMEMBER_KEY = "sessiond.remember"
@@ -114,7 +116,8 @@ class Sessions:
             state._clear_cookie()
             return state
         try:
-            validated = self.client.validate(token, ip=self.client_ip(info), user_agent=info.headers.get("user-agent"))
+            validated = self.client.validate(token, ip=self.client_ip(info), user_agent=info.headers.get("user-agent"),
+                                             **_device_proof(info))
         except ReauthRequired:
             state._token, state.reauth_required = token, True
             return state
@@ -202,7 +205,7 @@ class RequestSession:
             raise Unauthenticated("sessiond: no session")
         issued = self.sessions.client.reauth(
             self._token, list(auth_methods), ip=self.sessions.client_ip(self.info),
-            user_agent=self.info.headers.get("user-agent"))
+            user_agent=self.info.headers.get("user-agent"), **_device_proof(self.info))
         self.session, self.reauth_required = issued.session, False
         self._set_cookie(issued.token, issued.session)
         return issued.session
@@ -252,6 +255,13 @@ class RequestSession:
 
     def _drop_cookie_headers(self):
         self.headers[:] = [h for h in self.headers if h[0] != "Set-Cookie"]
+
+
+def _device_proof(info):
+    """The request's proof of its session's device binding, as the client's
+    calls take it: the bound cookie and the Secure-Session-Skipped header."""
+    return {"bound_cookie": _cookie(info.headers.get("cookie", ""), BOUND_COOKIE_NAME),
+            "skipped": info.headers.get("secure-session-skipped")}
 
 
 def _cookie(header, name):

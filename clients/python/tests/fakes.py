@@ -26,12 +26,14 @@ class FakeClient:
     def __init__(self, outcomes=None):
         self.outcomes = outcomes or {}
         self.calls = []
+        self.proofs = []  # the device-binding proof of each validate and reauth
 
     def _record(self, *call):
         self.calls.append(call + (threading.get_ident(),))
 
-    def validate(self, token, *, ip=None, user_agent=None):
+    def validate(self, token, *, ip=None, user_agent=None, bound_cookie=None, skipped=None):
         self._record("validate", token, ip, user_agent)
+        self.proofs.append((bound_cookie, skipped))
         outcome = self.outcomes.get(token)
         if outcome is None:
             raise sessiond.Unauthenticated("sessiond: 401 invalid_session")
@@ -43,8 +45,9 @@ class FakeClient:
         self._record("create", user_id, ip, user_agent, auth_methods, data)
         return sessiond.Issued("created-token", session("s2", data=data))
 
-    def reauth(self, token, auth_methods, *, ip=None, user_agent=None):
+    def reauth(self, token, auth_methods, *, ip=None, user_agent=None, bound_cookie=None, skipped=None):
         self._record("reauth", token, auth_methods, ip, user_agent)
+        self.proofs.append((bound_cookie, skipped))
         return sessiond.Issued("reauth-token", session())
 
     def revoke(self, token):

@@ -128,6 +128,12 @@ class Behaviour:
         self.assertEqual(result.all("Set-Cookie"), [])
         self.assertEqual(result.all("Cache-Control"), ["no-store"])
 
+    def test_bound_cookie_and_skipped_reason_go_to_validate(self):
+        self.driver.request(cookie=f"__Host-bound=B1; __Host-session={TOKEN}",
+                            headers={"Secure-Session-Skipped": "unreachable"})
+        self.driver.request(cookie=f"__Host-session={TOKEN}")
+        self.assertEqual(self.client.proofs, [("B1", "unreachable"), (None, None)])
+
     def test_rotated_token_re_sets_the_cookie(self):
         self.client.outcomes[TOKEN] = sessiond.Validated(session(), "rotated-token")
         result = self.driver.request(cookie=f"__Host-session={TOKEN}")
