@@ -180,6 +180,13 @@
 // revocation and expiry end it with the session, and a refresh of an
 // ended session is refused, which ends the browser's bound session too.
 //
+// A service that runs the sessions of another application does the same
+// without the middleware: [Manager.DeviceOffer] is the offer for a login,
+// [Manager.RegisterDevice] and [Manager.RefreshDevice] take the browser's
+// headers and the application's origin as a [DeviceRequest] and return the
+// [DeviceAnswer] to send, and [Manager.LoadDevice] checks the bound cookie
+// ([DeviceProof]).
+//
 // DBSC protects against the theft of cookies, not against malware that
 // drives the browser itself on the device: such malware makes the
 // browser sign for it. It binds the session to a browser's key, not to a
