@@ -11,6 +11,10 @@ replace github.com/sessiond/sessiond/pgstore => ../pgstore
 replace github.com/sessiond/sessiond/redisstore => ../redisstore
 
 require (
+	github.com/alexedwards/scs/pgxstore v0.0.0-20240316134038-7e11d57e8885
+	github.com/alexedwards/scs/redisstore v0.0.0-20251002162104-209de6e426de
+	github.com/alexedwards/scs/v2 v2.8.0
+	github.com/gomodule/redigo v1.9.3
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/redis/rueidis v1.0.79
 	github.com/sessiond/sessiond v0.1.0

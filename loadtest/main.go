@@ -29,7 +29,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.store, "store", "memory", "memory, bolt, redis or postgres")
-	flag.StringVar(&o.mode, "mode", "session", "session, write, plain, upsert, floor or plaintls")
+	flag.StringVar(&o.mode, "mode", "session", "session, write, plain, upsert, floor, login, logindata, scs or plaintls")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:8081", "listen address")
 	flag.StringVar(&o.tokens, "tokens", "tokens.txt", "file the session tokens are written to (session, write and floor modes)")
 	flag.IntVar(&o.sessions, "sessions", 1000, "sessions (or plain values) to create")
@@ -79,6 +79,10 @@ func handler(ctx context.Context, o options) (http.Handler, func(), error) {
 		return plainHandler(ctx, o)
 	case "floor":
 		return floorHandler(ctx, o)
+	case "login", "logindata":
+		return loginHandler(ctx, o)
+	case "scs":
+		return scsHandler(ctx, o)
 	case "plaintls":
 		return http.HandlerFunc(validateLike), func() {}, nil
 	}

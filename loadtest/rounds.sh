@@ -1,6 +1,6 @@
 # rounds.sh: shared by run.sh and validate.sh. Source it, then call
-# rounds N SECS SCRIPT URL_A URL_B: N rounds of wrk (64 connections, one
-# thread pinned to CPU 1) against A then B, alternating which goes first,
+# rounds N SECS SCRIPT URL_A URL_B: N rounds of wrk (CONNS connections,
+# default 64, one thread pinned to CPU 1) against A then B, alternating which goes first,
 # printing requests/s, p99 and B's share of A's throughput for each
 # round, then the median share. With PID_A and PID_B, the servers'
 # process ids, it also prints the CPU time each server spent per request
@@ -31,7 +31,7 @@ cpu_ticks() {
 measure() {
 	local t0 t1 out
 	t0=$(cpu_ticks "${4:-}")
-	out=$(taskset -c 1 wrk -t1 -c64 -d"$3"s --latency -s "$2" "$1")
+	out=$(taskset -c 1 wrk -t1 -c"${CONNS:-64}" -d"$3"s --latency -s "$2" "$1")
 	t1=$(cpu_ticks "${4:-}")
 	awk -v dt=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v pid="${4:-}" '
 		/requests in/ {n=$1} /^Requests\/sec/ {r=$2} /^ +99%/ {p=$2}

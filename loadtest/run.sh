@@ -4,7 +4,10 @@
 # doing the same store read. With TYPED=1 both handlers set Content-Type.
 # A and B name the two modes compared (default plain and session; floor is
 # the least any session layer does, write a session write and upsert a
-# bare one, see doc.go); requests are POST when either is write. SESSIONS
+# bare one, login and logindata a login that sets a value and scs the
+# same with scs, see doc.go); requests are POST when either is write.
+# With a login mode every request is a new login (login.lua) from 16
+# connections (CONNS). SESSIONS
 # is how many sessions (default 1000). Both servers run pinned to CPU 0,
 # wrk to CPU 1. Needs wrk and taskset; redis and postgres need the local
 # servers.
@@ -27,4 +30,12 @@ wait_up http://127.0.0.1:8081/ http://127.0.0.1:8082/
 export TOKENS=$work/tokens
 unset API_KEY # load.lua: GET (or METHOD) with the session cookie
 case " ${A:-plain} ${B:-session} " in *" write "*) export METHOD=POST ;; *) unset METHOD ;; esac
-rounds "$rounds_n" "$secs" "$here/load.lua" http://127.0.0.1:8081/ http://127.0.0.1:8082/
+script=$here/load.lua
+case " ${A:-plain} ${B:-session} " in
+*" login "* | *" logindata "* | *" scs "*)
+	# A login a request, from 16 clients, as issue 18 measures logins.
+	script=$here/login.lua
+	export CONNS=${CONNS:-16}
+	;;
+esac
+rounds "$rounds_n" "$secs" "$script" http://127.0.0.1:8081/ http://127.0.0.1:8082/
