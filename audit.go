@@ -182,6 +182,11 @@ func (a SlogAuditor) Audit(ctx context.Context, e Event) {
 // they are empty, and its actor from ctx ([WithActor]). Applications use it
 // for their own events, such as [EventLoginFailed].
 func (m *Manager) Audit(ctx context.Context, e Event) {
+	m.cfg.Auditor.Audit(ctx, m.complete(ctx, e))
+}
+
+// complete fills in e's id, time and actor where they are empty.
+func (m *Manager) complete(ctx context.Context, e Event) Event {
 	if e.ID == "" {
 		e.ID, _ = newID(m.cfg.Rand)
 	}
@@ -191,23 +196,29 @@ func (m *Manager) Audit(ctx context.Context, e Event) {
 	if e.Actor == "" {
 		e.Actor = ActorFrom(ctx)
 	}
-	m.cfg.Auditor.Audit(ctx, e)
+	return e
 }
 
 // audit records a lifecycle event of rec, as seen from client c; without a
 // client (a sweeper, an operator) it gives the session's own.
 func (m *Manager) audit(ctx context.Context, t EventType, rec *Record, c Client, reason string) {
+	m.Audit(ctx, lifecycleEvent(t, rec, c, reason))
+}
+
+// lifecycleEvent is the event of type t of rec, as [Manager.audit]
+// records it.
+func lifecycleEvent(t EventType, rec *Record, c Client, reason string) Event {
 	if c == (Client{}) {
 		c = Client{IP: rec.IP, UserAgent: rec.UserAgent}
 	}
-	m.Audit(ctx, Event{
+	return Event{
 		Type:      t,
 		UserID:    rec.UserID,
 		SessionID: rec.ID,
 		IP:        c.IP,
 		UserAgent: c.UserAgent,
 		Reason:    reason,
-	})
+	}
 }
 
 // Bounds of [EventQuery.Limit].
@@ -273,6 +284,20 @@ type EventPager interface {
 	QueryEventPage(ctx context.Context, q EventQuery, cursor string) (events []Event, next string, err error)
 }
 
+// EventKeeper is implemented by auditors that keep every event in an
+// [AuditStore], as [StoreAuditor] does. When that store is the [Manager]'s
+// own and an [EventCreator], the Manager has the store keep a new
+// session's session.created event in the same write as the session, and
+// hands the event to AuditKept instead of Audit.
+type EventKeeper interface {
+	Auditor
+	// EventStore returns the store Audit keeps events in.
+	EventStore() AuditStore
+	// AuditKept does the rest of what Audit does, for an event that is
+	// already kept in EventStore.
+	AuditKept(ctx context.Context, e Event)
+}
+
 // StoreAuditor is an [Auditor] that keeps every event in an [AuditStore]
 // and passes it on to Next.
 type StoreAuditor struct {
@@ -296,6 +321,14 @@ func (a StoreAuditor) Audit(ctx context.Context, e Event) {
 		l.LogAttrs(ctx, slog.LevelError, "audit event not stored",
 			slog.String("event_id", e.ID), slog.String("type", string(e.Type)), slog.Any("error", err))
 	}
+	a.AuditKept(ctx, e)
+}
+
+// EventStore returns a.Store.
+func (a StoreAuditor) EventStore() AuditStore { return a.Store }
+
+// AuditKept passes e, already kept in a.Store, on to Next.
+func (a StoreAuditor) AuditKept(ctx context.Context, e Event) {
 	next := a.Next
 	if next == nil {
 		next = SlogAuditor{}

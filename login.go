@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode"
@@ -163,15 +164,54 @@ func (m *Manager) create(ctx context.Context, info LoginInfo, values map[string]
 		Data:              data,
 		Version:           1,
 	}
-	if err := m.store.Create(ctx, rec); err != nil {
-		return nil, "", storeErr(err)
-	}
 	reason := ""
 	if info.Pending {
 		reason = ReasonPending
 	}
-	m.audit(ctx, EventCreated, rec, info.Client, reason)
+	if err := m.createAudited(ctx, rec, lifecycleEvent(EventCreated, rec, info.Client, reason)); err != nil {
+		return nil, "", err
+	}
 	return m.newSession(rec, info.Client, h), tok, nil
+}
+
+// createAudited stores rec and audits e, its session.created event: in
+// one write when the Auditor keeps its events in the Manager's store and
+// the store can ([EventCreator]), else with Create and then Audit. Either
+// way the event is audited only once the record is stored.
+func (m *Manager) createAudited(ctx context.Context, rec *Record, e Event) error {
+	if k, ec, ok := m.eventCreator(); ok {
+		e = m.complete(ctx, e)
+		if err := ec.CreateWithEvents(ctx, rec, []Event{e}); err != nil {
+			return storeErr(err)
+		}
+		k.AuditKept(ctx, e)
+		return nil
+	}
+	if err := m.store.Create(ctx, rec); err != nil {
+		return storeErr(err)
+	}
+	m.Audit(ctx, e)
+	return nil
+}
+
+// eventCreator returns the Auditor and the store when the Auditor keeps
+// its events in the Manager's own store and that store is an
+// [EventCreator].
+func (m *Manager) eventCreator() (EventKeeper, EventCreator, bool) {
+	k, ok := m.cfg.Auditor.(EventKeeper)
+	if !ok {
+		return nil, nil, false
+	}
+	ec, ok := m.store.(EventCreator)
+	return k, ec, ok && sameStore(k.EventStore(), m.store)
+}
+
+// sameStore reports whether a and s are one store: the same pointer.
+// Stores of other kinds are taken as different, since comparing them
+// could panic.
+func sameStore(a AuditStore, s Store) bool {
+	t := reflect.TypeOf(a)
+	return t != nil && t.Kind() == reflect.Pointer && t == reflect.TypeOf(s) && any(a) == any(s)
 }
 
 // evict enforces Config.MaxSessionsPerUser after a login of user: past the

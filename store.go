@@ -159,6 +159,22 @@ type TokenToucher interface {
 	TouchToken(ctx context.Context, id string, h Hash, lastSeen, idleExpires time.Time) error
 }
 
+// EventCreator is implemented by stores that keep audit events too
+// ([AuditStore]) and can store a new record together with the events
+// that record its creation, in one write. The [Manager] creates sessions
+// with it when its Auditor keeps every event in this same store (an
+// [EventKeeper] such as [StoreAuditor]), so that a login is one write
+// rather than two, and its session.created event can never be lost
+// between them.
+type EventCreator interface {
+	// CreateWithEvents does what Create does and, once the record is
+	// stored, what AppendEvent does for each event, as one write. When it
+	// returns an error, none of the events is kept: on ErrConflict nothing
+	// changed. A store that cannot make the two one atomic write says in
+	// its documentation what a failure of the backend may leave.
+	CreateWithEvents(ctx context.Context, rec *Record, events []Event) error
+}
+
 // SessionLister is implemented by stores that can list the sessions of
 // every user a page at a time, in one fixed order, without reading the
 // whole store for a page: [Manager.ListAll], the operators' list of live

@@ -20,6 +20,7 @@ var (
 	_ sessiond.ExpiryWatcher = (*Store)(nil)
 	_ sessiond.AuditStore    = (*Store)(nil)
 	_ sessiond.EventPager    = (*Store)(nil)
+	_ sessiond.EventCreator  = (*Store)(nil)
 	_ sessiond.SessionLister = (*Store)(nil)
 )
 

@@ -36,6 +36,41 @@ func (s *Store) Create(_ context.Context, rec *sessiond.Record) error {
 	return outcome(err, conflict)
 }
 
+// CreateWithEvents is Create and, once the record is stored, AppendEvent
+// of each event, in one transaction of one group commit: the record and
+// its events are kept together or not at all.
+func (s *Store) CreateWithEvents(_ context.Context, rec *sessiond.Record, events []sessiond.Event) error {
+	val, err := encodeValue(rec)
+	if err != nil {
+		return err
+	}
+	vals := make([][]byte, len(events))
+	for i, e := range events {
+		vals[i] = encodeEvent(e)
+	}
+	hs, id := rec.Hashes(), []byte(rec.ID)
+	var conflict bool
+	err = s.write("create", func(tx *bolt.Tx) error {
+		b, err := sessionsOf(tx)
+		if err != nil {
+			return err
+		}
+		conflict = b.records.Get(id) != nil || !b.hashesFree(id, hs)
+		if conflict {
+			return nil
+		}
+		if err := b.put(rec, hs, val); err != nil {
+			return err
+		}
+		a, err := auditOf(tx)
+		for i := 0; err == nil && i < len(events); i++ {
+			err = a.add(events[i], vals[i])
+		}
+		return err
+	})
+	return outcome(err, conflict)
+}
+
 // Update replaces the stored record with rec if the stored version is
 // version, and re-indexes what changed of its token hashes, user and
 // expiry. It returns

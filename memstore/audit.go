@@ -12,8 +12,9 @@ import (
 const DefaultAuditCapacity = 10000
 
 var (
-	_ sessiond.AuditStore = (*Store)(nil)
-	_ sessiond.EventPager = (*Store)(nil)
+	_ sessiond.AuditStore   = (*Store)(nil)
+	_ sessiond.EventCreator = (*Store)(nil)
+	_ sessiond.EventPager   = (*Store)(nil)
 )
 
 // auditLog keeps the newest events in a ring. The n-th event appended
@@ -28,10 +29,15 @@ type auditLog struct {
 func (s *Store) AppendEvent(_ context.Context, e sessiond.Event) error {
 	s.auditMu.Lock()
 	defer s.auditMu.Unlock()
+	s.appendLocked(e)
+	return nil
+}
+
+// appendLocked keeps e; s.auditMu is held.
+func (s *Store) appendLocked(e sessiond.Event) {
 	a := &s.audit
 	a.events[a.seq%uint64(len(a.events))] = e
 	a.seq++
-	return nil
 }
 
 // QueryEvents returns the kept events q selects, newest first. It scans

@@ -22,6 +22,25 @@ func (s *Store) Create(_ context.Context, rec *sessiond.Record) error {
 	return nil
 }
 
+// CreateWithEvents is Create followed, once the record is stored, by
+// AppendEvent of each event, all under the store's locks, so that no
+// reader sees the events without the record.
+func (s *Store) CreateWithEvents(_ context.Context, rec *sessiond.Record, events []sessiond.Event) error {
+	c := clone(rec)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.byID[c.ID]; ok || !s.hashesFree(c.ID, c.Hashes()) {
+		return sessiond.ErrConflict
+	}
+	s.put(c)
+	s.auditMu.Lock()
+	defer s.auditMu.Unlock()
+	for _, e := range events {
+		s.appendLocked(e)
+	}
+	return nil
+}
+
 // Update replaces the stored record with a copy of rec if the stored
 // version is version, and re-indexes its token hashes. It returns
 // [sessiond.ErrConflict] if the record is missing, its version differs, or

@@ -31,6 +31,26 @@ func (s *Store) AppendEvent(ctx context.Context, e sessiond.Event) error {
 	return nil
 }
 
+// eventArrays are events as columns, for createWithEventsSQL: their
+// times, then their type, user_id, session_id, ip, user_agent, reason,
+// event_id and actor, each made storable as AppendEvent makes it.
+type eventArrays struct {
+	times []time.Time
+	text  [8][]string
+}
+
+// eventColumns returns events as columns.
+func eventColumns(events []sessiond.Event) eventArrays {
+	var a eventArrays
+	for _, e := range events {
+		a.times = append(a.times, e.Time.UTC())
+		for i, v := range []string{string(e.Type), e.UserID, e.SessionID, e.IP, e.UserAgent, e.Reason, e.ID, e.Actor} {
+			a.text[i] = append(a.text[i], storable(v))
+		}
+	}
+	return a
+}
+
 // QueryEvents returns the kept events q selects, newest first, in one
 // round trip, from the index on user, session or type.
 func (s *Store) QueryEvents(ctx context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {

@@ -13,7 +13,8 @@ import (
 type queries struct {
 	get, find, findRetired, listUser   string
 	listAll, listAfter                 string
-	create, update, updateData, touch  string
+	create, createWithEvents           string
+	update, updateData, touch          string
 	delete, deleteAll                  string
 	sweepSessions, sweepAge, sweepMax  string
 	appendEvent, queryEvents           string
@@ -38,6 +39,7 @@ func newQueries(schema string) queries {
 		listAll:           r.Replace(listAllSQL),
 		listAfter:         r.Replace(listAfterSQL),
 		create:            r.Replace(createSQL),
+		createWithEvents:  r.Replace(createWithEventsSQL),
 		update:            r.Replace(updateSQL),
 		updateData:        r.Replace(updateDataSQL),
 		touch:             r.Replace(touchSQL),
@@ -100,6 +102,22 @@ const (
 )
 INSERT INTO {tokens} (hash, session_id)
 SELECT h, s.id FROM s, unnest($8::bytea[]) AS h`
+
+	// createWithEventsSQL is createSQL that also inserts audit events,
+	// one for each element of the arrays $11 to $19 (time, type, user_id,
+	// session_id, ip, user_agent, reason, event_id, actor), in the same
+	// statement: a taken id or hash fails it whole, events included.
+	createWithEventsSQL = `WITH s AS (
+	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10)
+	RETURNING id
+), t AS (
+	INSERT INTO {tokens} (hash, session_id)
+	SELECT h, s.id FROM s, unnest($8::bytea[]) AS h
+)
+INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id, actor)
+SELECT e.* FROM s, unnest($11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
+	$16::text[], $17::text[], $18::text[], $19::text[]) AS e`
 
 	// updateDataSQL is the compare-and-swap on the version of an Update
 	// that keeps the session's token hashes, as a data write does: the

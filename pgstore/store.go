@@ -17,6 +17,7 @@ var (
 	_ sessiond.AuditStore    = (*Store)(nil)
 	_ sessiond.EventPager    = (*Store)(nil)
 	_ sessiond.SessionLister = (*Store)(nil)
+	_ sessiond.EventCreator  = (*Store)(nil)
 )
 
 // Store is a [sessiond.Store], [sessiond.ExpiryWatcher] and

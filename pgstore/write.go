@@ -30,6 +30,24 @@ func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 	return writeErr("create", err)
 }
 
+// CreateWithEvents is Create and AppendEvent of each event in one
+// statement, one round trip: the record and its events are kept together
+// or not at all.
+func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, events []sessiond.Event) error {
+	raw, err := rec.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("pgstore: create: %w", err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	hs := hashes(rec)
+	ev := eventColumns(events)
+	_, err = s.pool.Exec(ctx, s.q.createWithEvents, rec.ID, rec.UserID, rec.Version,
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], tokenSet(hs),
+		ev.times, ev.text[0], ev.text[1], ev.text[2], ev.text[3], ev.text[4], ev.text[5], ev.text[6], ev.text[7])
+	return writeErr("create", err)
+}
+
 // Update replaces the record if its stored version is version and
 // re-indexes its token hashes. It returns [sessiond.ErrConflict] if the
 // version differs, the record is gone, or a hash leads to another record;

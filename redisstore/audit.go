@@ -21,14 +21,26 @@ const auditBatch = 500
 func (s *Store) AppendEvent(ctx context.Context, e sessiond.Event) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	return wrap("append event", firstErr(s.run(ctx, s.eventCalls([]sessiond.Event{e})...)))
+}
+
+// eventCalls are the writes that add events to the audit stream and
+// trim it, as AppendEvent does; none for no events.
+func (s *Store) eventCalls(events []sessiond.Event) []call {
+	if len(events) == 0 {
+		return nil
+	}
 	k := s.k.audit()
-	add := s.c.B().Xadd().Key(k).Maxlen().Almost().Threshold(strconv.FormatInt(s.cfg.AuditMaxEvents, 10)).Id("*").FieldValue().
-		FieldValue("id", e.ID).FieldValue("t", eventTime(e.Time)).FieldValue("type", string(e.Type)).
-		FieldValue("user", e.UserID).FieldValue("session", e.SessionID).FieldValue("ip", e.IP).
-		FieldValue("ua", e.UserAgent).FieldValue("reason", e.Reason).FieldValue("actor", e.Actor).Build()
+	calls := make([]call, 0, len(events)+1)
+	for _, e := range events {
+		add := s.c.B().Xadd().Key(k).Maxlen().Almost().Threshold(strconv.FormatInt(s.cfg.AuditMaxEvents, 10)).Id("*").FieldValue().
+			FieldValue("id", e.ID).FieldValue("t", eventTime(e.Time)).FieldValue("type", string(e.Type)).
+			FieldValue("user", e.UserID).FieldValue("session", e.SessionID).FieldValue("ip", e.IP).
+			FieldValue("ua", e.UserAgent).FieldValue("reason", e.Reason).FieldValue("actor", e.Actor).Build()
+		calls = append(calls, call{cmd: add})
+	}
 	cut := s.cfg.Now().Add(-s.cfg.AuditRetention).UnixMilli()
-	trim := s.c.B().Xtrim().Key(k).Minid().Almost().Threshold(strconv.FormatInt(cut, 10)).Build()
-	return wrap("append event", firstErr(s.c.DoMulti(ctx, add, trim)))
+	return append(calls, call{cmd: s.c.B().Xtrim().Key(k).Minid().Almost().Threshold(strconv.FormatInt(cut, 10)).Build()})
 }
 
 // QueryEvents returns the events q selects, newest first. It reads the

@@ -33,13 +33,49 @@ func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 		return wrap("create", err)
 	}
 	if !claimed(res) {
-		return s.undoCreate(ctx, rec, calls, res)
+		return s.undoCreate(ctx, rec, calls, res, true)
 	}
 	if rec.UserID == "" {
 		return nil
 	}
 	add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
 	return wrap("create", firstErr(s.run(ctx, append(s.listCalls(rec), add)...)))
+}
+
+// CreateWithEvents is Create and AppendEvent of each event in two round
+// trips where the two take four: the id key (SET NX), the home and the
+// links in one pipeline, then the user's index entry, the place in the
+// list and the events in another, which runs only once the record is
+// stored, so that no event is kept of a record that met a conflict.
+//
+// The writes of each pipeline are not one transaction (in a Cluster they
+// go to several masters): when the connection fails, some of them may
+// have been made, as with Create, and an event may be missing, as with
+// AppendEvent. The user's index waits for the id key, because ListUser
+// drops ids whose id key it does not find.
+func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, events []sessiond.Event) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	home, err := encode(rec)
+	if err != nil {
+		return wrap("create", err)
+	}
+	cur := hashName(rec.TokenHash)
+	set := call{cmd: s.c.B().Set().Key(s.k.id(rec.ID)).Value(cur).Nx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}
+	claims := append([]call{s.homeCall(rec, home)}, s.linkCalls(rec, cur, false)...)
+	res := s.run(ctx, append([]call{set}, claims...)...)
+	if err := firstErr(res); err != nil {
+		return wrap("create", err)
+	}
+	if idTaken := rueidis.IsRedisNil(res[0].Error()); idTaken || !claimed(res[1:]) {
+		return s.undoCreate(ctx, rec, claims, res[1:], !idTaken)
+	}
+	var calls []call
+	if rec.UserID != "" {
+		add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
+		calls = append(s.listCalls(rec), add)
+	}
+	return wrap("create", firstErr(s.run(ctx, append(calls, s.eventCalls(events)...)...)))
 }
 
 // encode returns the home value of rec.
@@ -83,12 +119,15 @@ func claimed(res []rueidis.RedisResult) bool {
 	return true
 }
 
-// undoCreate takes back a Create that met a taken hash: the claims that
-// succeeded (their results are res) and the id key. It answers
-// ErrConflict, or the error that kept it from taking all back.
-func (s *Store) undoCreate(ctx context.Context, rec *sessiond.Record, claims []call, res []rueidis.RedisResult) error {
+// undoCreate takes back a Create that met a taken id or hash: the claims
+// that succeeded (their results are res) and, if ownID, the id key, which
+// the Create set. It answers ErrConflict, or the error that kept it from
+// taking all back.
+func (s *Store) undoCreate(ctx context.Context, rec *sessiond.Record, claims []call, res []rueidis.RedisResult, ownID bool) error {
 	calls := s.unclaim(rec, claims, res)
-	calls = append(calls, call{cmd: s.c.B().Del().Key(s.k.id(rec.ID)).Build()})
+	if ownID {
+		calls = append(calls, call{cmd: s.c.B().Del().Key(s.k.id(rec.ID)).Build()})
+	}
 	if err := firstErr(s.run(ctx, calls...)); err != nil {
 		return wrap("create: undoing a conflict", err)
 	}

@@ -16,6 +16,7 @@ var (
 	_ sessiond.TokenToucher  = (*Store)(nil)
 	_ sessiond.EventPager    = (*Store)(nil)
 	_ sessiond.SessionLister = (*Store)(nil)
+	_ sessiond.EventCreator  = (*Store)(nil)
 )
 
 // Defaults of [Config].

@@ -42,6 +42,7 @@ func Run(t *testing.T, h Harness) {
 		tests []test
 	}{
 		{"Create", createTests},
+		{"CreateWithEvents", createWithEventsTests},
 		{"Update", updateTests},
 		{"Touch", touchTests},
 		{"TouchToken", touchTokenTests},
