@@ -91,7 +91,9 @@ func countingPool(t *testing.T, c *tripCounter) *pgxpool.Pool {
 // sessions, then old audit events), for a Find of any hash but a
 // current one (the sessions' index, then the token index), and for an
 // Update that changes the token hashes or loses the compare-and-swap (the
-// data write's statement, then the one that re-indexes).
+// data write's statement, then the one that re-indexes). A login whose
+// audit events are kept in the store, with its first data, is one: its
+// CreateWithEvents.
 func TestRoundTrips(t *testing.T) {
 	var c tripCounter
 	s := newStore(t, countingPool(t, &c), pgstore.Config{SweepInterval: -1})
@@ -100,6 +102,11 @@ func TestRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, tok, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kept keeps its events in s, so that a login is one CreateWithEvents.
+	kept, err := sessiond.New(s, sessiond.Config{Auditor: sessiond.StoreAuditor{Store: s, Next: nopAuditor{}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +159,14 @@ func TestRoundTrips(t *testing.T) {
 		{"Touch", func(ctx context.Context) error { return s.Touch(ctx, rec.ID, now, now.Add(time.Hour)) }, 1},
 		{"Delete", func(ctx context.Context) error { return s.Delete(ctx, "missing") }, 1},
 		{"AppendEvent", func(ctx context.Context) error { return s.AppendEvent(ctx, sessiond.Event{ID: "e"}) }, 1},
+		{"CreateWithEvents", func(ctx context.Context) error {
+			r := storetest.NewRecord("alice")
+			return s.CreateWithEvents(ctx, r, []sessiond.Event{{ID: "e", Type: sessiond.EventCreated, SessionID: r.ID}})
+		}, 1},
+		{"ManagerLoginKept", func(ctx context.Context) error {
+			_, _, err := kept.LoginToken(ctx, sessiond.LoginInfo{UserID: "alice", Data: map[string]any{"v": "x"}})
+			return err
+		}, 1},
 		{"QueryEvents", func(ctx context.Context) error {
 			_, err := s.QueryEvents(ctx, sessiond.EventQuery{UserID: "alice"})
 			return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/rueidis"
+	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/storetest"
 )
 
@@ -29,7 +30,8 @@ func (c *countingClient) DoMulti(ctx context.Context, cmds ...rueidis.Completed)
 
 // TestRoundTrips counts the round trips of the calls on the request path:
 // Find of a current token is one, TouchToken by the current hash is one,
-// and Touch by id is two. Each call runs twice and the second is counted:
+// and Touch by id is two; Create of a user's record is three and
+// AppendEvent one, where CreateWithEvents does both in two. Each call runs twice and the second is counted:
 // the first may load a script the server did not know.
 func TestRoundTrips(t *testing.T) {
 	c := &countingClient{Client: local(t)}
@@ -50,6 +52,12 @@ func TestRoundTrips(t *testing.T) {
 			return s.TouchToken(t.Context(), rec.ID, rec.TokenHash, at, at.Add(time.Hour))
 		}, 1},
 		{"Touch", func() error { at = at.Add(time.Second); return s.Touch(t.Context(), rec.ID, at, at.Add(time.Hour)) }, 2},
+		{"Create", func() error { return s.Create(t.Context(), storetest.NewRecord("alice")) }, 3},
+		{"AppendEvent", func() error { return s.AppendEvent(t.Context(), sessiond.Event{ID: "e"}) }, 1},
+		{"CreateWithEvents", func() error {
+			r := storetest.NewRecord("alice")
+			return s.CreateWithEvents(t.Context(), r, []sessiond.Event{{ID: "e", Type: sessiond.EventCreated, SessionID: r.ID}})
+		}, 2},
 	} {
 		for range 2 {
 			c.n.Store(0)
