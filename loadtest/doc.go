@@ -6,12 +6,14 @@
 // context value, no-store headers, no store). For writes, "write" is the
 // middleware around a handler that sets one value in its session, and
 // "upsert" a bare handler that replaces one value of a record's size per
-// request. run.sh drives it; validate.sh does the same for the service's
+// request. For logins, "login" logs a user in on every request and sets
+// a 200-byte value after the login, "logindata" gives the value with the
+// login, and "scs" does the same with scs. run.sh drives it; validate.sh does the same for the service's
 // POST /v1/sessions/validate against a plain HTTPS handler ("plaintls").
 //
 // Usage:
 //
-//	loadtest -store memory|bolt|redis|postgres -mode plain|session|write|upsert|floor|plaintls
+//	loadtest -store memory|bolt|redis|postgres -mode plain|session|write|upsert|floor|login|logindata|scs|plaintls
 //	         [-addr 127.0.0.1:8081] [-sessions 1000] [-tokens FILE]
 //	         [-redis redis://127.0.0.1:6379/0] [-postgres postgres://...]
 //	         [-cert FILE -key FILE]                   (plaintls)
