@@ -27,6 +27,14 @@ const (
 // when Chromium is not installed.
 func startChromium(t *testing.T) context.Context {
 	t.Helper()
+	return launchChromium(t, chromedp.IgnoreCertErrors) // the development certificate is self-signed
+}
+
+// launchChromium starts a headless Chromium as startChromium does, with
+// extra options (how it deals with the certificate, features) in place of
+// the certificate's.
+func launchChromium(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("real-browser test skipped: %s not found (install Debian's chromium package: apt-get install -y chromium)", chromiumPath)
 	}
@@ -35,7 +43,6 @@ func startChromium(t *testing.T) context.Context {
 		chromedp.Headless,
 		chromedp.NoSandbox, // Chromium refuses to start as root without it
 		chromedp.DisableGPU,
-		chromedp.IgnoreCertErrors, // the development certificate is self-signed
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true),
@@ -45,6 +52,7 @@ func startChromium(t *testing.T) context.Context {
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
 		chromedp.WindowSize(1024, 768),
 	)
+	opts = append(opts, extra...)
 	parent, cancelParent := context.WithTimeout(context.Background(), browserTimeout)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/devcert"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/server"
 )
 
@@ -32,6 +34,8 @@ type demoServer struct {
 	// operator and password sign in to the admin UI: the first operator,
 	// made when the data directory was.
 	operator, password string
+	// certFile is the development certificate, PEM.
+	certFile string
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -109,7 +113,7 @@ func startServer(t *testing.T, clock *shiftedClock, args ...string) *demoServer 
 	port := ln.Addr().(*net.TCPAddr).Port
 	return &demoServer{
 		base: fmt.Sprintf("https://localhost:%d", port), addr: ln.Addr().String(), logs: logs,
-		operator: operator, password: password,
+		operator: operator, password: password, certFile: filepath.Join(dir, devcert.CertFile),
 	}
 }
 
