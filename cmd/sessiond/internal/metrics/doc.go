@@ -10,6 +10,9 @@
 //	sessions_revoked_total{reason}      sessions ended by revocation or eviction, by reason
 //	sessions_expired_total              sessions ended by their idle or absolute deadline
 //	sessiond_store_duration_seconds{op} store call latency, by store method
+//	sessiond_store_errors_total{store,op,kind}
+//	                                    store calls that failed, by store, method and
+//	                                    kind: timeout, canceled, connection or other
 //
 // and the standard go_* and process_* collectors.
 //
@@ -25,10 +28,16 @@
 // that several services (or tests) in one process do not share counts:
 //
 //	met := metrics.New()
-//	store = met.Store(store)               // time the store's calls
+//	store = met.Store(store, "redis", log) // time the store's calls, count failures
 //	cfg.Auditor = met.Auditor(cfg.Auditor) // count lifecycle events
 //	api.Config{..., Observe: met.ObserveValidation}
 //	mux.Handle("GET /metrics", requireKey(met.Handler()))
+//
+// The store wrapper also logs the calls that fail, at a bounded rate: the
+// first of each method and kind, then at most one a second, which says
+// how many were left out (canceled calls, whose clients went away, are
+// counted only). In an outage, the metric counts every failed call and
+// the log shows its cause.
 //
 // The store wrapper keeps the optional interfaces of the store it wraps:
 // when that one is a [sessiond.AuditStore] or a [sessiond.ExpiryWatcher],

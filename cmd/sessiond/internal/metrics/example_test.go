@@ -23,7 +23,7 @@ func Example() {
 	met := metrics.New()
 	inner := memstore.New(memstore.Config{})
 	defer inner.Close()
-	m, err := sessiond.New(met.Store(inner), sessiond.Config{Auditor: met.Auditor(nop{})})
+	m, err := sessiond.New(met.Store(inner, "memory", nil), sessiond.Config{Auditor: met.Auditor(nop{})})
 	if err != nil {
 		panic(err)
 	}

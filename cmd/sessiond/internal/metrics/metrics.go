@@ -20,6 +20,7 @@ type Metrics struct {
 	device    *prometheus.CounterVec
 	deviceBad *prometheus.CounterVec
 	storeDur  *prometheus.HistogramVec
+	storeErrs *prometheus.CounterVec
 }
 
 // storeBuckets are the bounds, in seconds, of the store latency
@@ -58,9 +59,13 @@ func New() *Metrics {
 			Help:    "Time the session store took to answer, by method.",
 			Buckets: storeBuckets,
 		}, []string{"op"}),
+		storeErrs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sessiond_store_errors_total",
+			Help: "Session store calls that failed, by store, method and kind of failure (timeout, canceled, connection, other).",
+		}, []string{"store", "op", "kind"}),
 	}
 	m.reg.MustRegister(
-		m.created, m.validated, m.expired, m.rejected, m.revoked, m.device, m.deviceBad, m.storeDur,
+		m.created, m.validated, m.expired, m.rejected, m.revoked, m.device, m.deviceBad, m.storeDur, m.storeErrs,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -15,25 +15,25 @@ type timedAudit struct {
 }
 
 // AppendEvent times the inner AppendEvent.
-func (a timedAudit) AppendEvent(ctx context.Context, e sessiond.Event) error {
-	defer a.t.since(opAppendEvent, time.Now())
+func (a timedAudit) AppendEvent(ctx context.Context, e sessiond.Event) (err error) {
+	defer a.t.done(opAppendEvent, time.Now(), &err)
 	return a.inner.AppendEvent(ctx, e)
 }
 
 // QueryEvents times the inner QueryEvents.
-func (a timedAudit) QueryEvents(ctx context.Context, q sessiond.EventQuery) ([]sessiond.Event, error) {
-	defer a.t.since(opQueryEvents, time.Now())
+func (a timedAudit) QueryEvents(ctx context.Context, q sessiond.EventQuery) (_ []sessiond.Event, err error) {
+	defer a.t.done(opQueryEvents, time.Now(), &err)
 	return a.inner.QueryEvents(ctx, q)
 }
 
 // QueryEventPage times the inner QueryEventPage as a query, or answers
 // errors.ErrUnsupported when the inner store is no sessiond.EventPager.
-func (a timedAudit) QueryEventPage(ctx context.Context, q sessiond.EventQuery, cursor string) ([]sessiond.Event, string, error) {
+func (a timedAudit) QueryEventPage(ctx context.Context, q sessiond.EventQuery, cursor string) (_ []sessiond.Event, _ string, err error) {
 	p, ok := a.inner.(sessiond.EventPager)
 	if !ok {
 		return nil, "", errors.ErrUnsupported
 	}
-	defer a.t.since(opQueryEvents, time.Now())
+	defer a.t.done(opQueryEvents, time.Now(), &err)
 	return p.QueryEventPage(ctx, q, cursor)
 }
 

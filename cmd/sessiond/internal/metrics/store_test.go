@@ -27,7 +27,7 @@ func TestStore_Conformance(t *testing.T) {
 		New: func(t *testing.T) sessiond.Store {
 			c := fakeclock.New(time.Now())
 			ms := memstore.New(memstore.Config{Now: c.Now, SweepInterval: time.Hour})
-			s := New().Store(ms)
+			s := New().Store(ms, "memory", nil)
 			t.Cleanup(func() { s.(io.Closer).Close() })
 			mu.Lock()
 			defer mu.Unlock()
@@ -82,7 +82,7 @@ func TestStore_KeepsOptionalInterfaces(t *testing.T) {
 		{"both", ms, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := New().Store(tc.store)
+			s := New().Store(tc.store, "memory", nil)
 			if _, ok := s.(sessiond.AuditStore); ok != tc.audit {
 				t.Errorf("AuditStore: got %v, want %v", ok, tc.audit)
 			}
@@ -101,10 +101,10 @@ func TestStore_CloseGoesThrough(t *testing.T) {
 	ms := memstore.New(memstore.Config{})
 	t.Cleanup(func() { ms.Close() })
 	c := &closing{Store: ms}
-	if err := New().Store(c).(io.Closer).Close(); err != nil || c.closed != 1 {
+	if err := New().Store(c, "memory", nil).(io.Closer).Close(); err != nil || c.closed != 1 {
 		t.Errorf("Close: got err %v and %d closes, want nil and 1", err, c.closed)
 	}
-	if err := New().Store(bare{ms}).(io.Closer).Close(); err != nil {
+	if err := New().Store(bare{ms}, "memory", nil).(io.Closer).Close(); err != nil {
 		t.Errorf("Close of a store that is no Closer: got %v, want nil", err)
 	}
 }
@@ -147,7 +147,7 @@ func TestStore_TimesEachCall(t *testing.T) {
 			m := New()
 			ms := memstore.New(memstore.Config{})
 			t.Cleanup(func() { ms.Close() })
-			tc.call(m.Store(ms)) // the outcome does not matter: every call is timed
+			tc.call(m.Store(ms, "memory", nil)) // the outcome does not matter: every call is timed
 			for _, op := range storeOps {
 				want := uint64(0)
 				if op == tc.op {
@@ -167,7 +167,7 @@ func TestStore_ListsAndPagesOnlyThroughTheStore(t *testing.T) {
 	t.Parallel()
 	ms := memstore.New(memstore.Config{})
 	t.Cleanup(func() { ms.Close() })
-	s := New().Store(withAudit{ms, ms}) // the interfaces hide the others
+	s := New().Store(withAudit{ms, ms}, "memory", nil) // the interfaces hide the others
 
 	if _, err := s.(sessiond.SessionLister).ListAll(t.Context(), sessiond.ListPosition{}, 10); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("ListAll: got %v, want ErrUnsupported", err)
@@ -184,7 +184,7 @@ func TestStore_ForwardsOnExpire(t *testing.T) {
 	c := fakeclock.New(time.Now())
 	ms := memstore.New(memstore.Config{Now: c.Now, SweepInterval: time.Hour})
 	t.Cleanup(func() { ms.Close() })
-	s := New().Store(ms)
+	s := New().Store(ms, "memory", nil)
 	var got []string
 	s.(sessiond.ExpiryWatcher).OnExpire(func(_ context.Context, rec *sessiond.Record) {
 		got = append(got, rec.ID)
@@ -209,7 +209,7 @@ func TestStore_ManagerCountsSweptSessions(t *testing.T) {
 	ms := memstore.New(memstore.Config{Now: c.Now, SweepInterval: time.Hour})
 	t.Cleanup(func() { ms.Close() })
 	met := New()
-	m, err := sessiond.New(met.Store(ms), sessiond.Config{Now: c.Now, Auditor: met.Auditor(nil)})
+	m, err := sessiond.New(met.Store(ms, "memory", nil), sessiond.Config{Now: c.Now, Auditor: met.Auditor(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func withKeys(cfg config.Config, store stores.Store, log *slog.Logger) (*App, er
 		return nil, fmt.Errorf("%s: %w", cfg.DataKeyFile, err)
 	}
 	met := metrics.New()
-	store = instrument(met, store)
+	store = instrument(met, store, stores.Kind(cfg.Store), log)
 	m, err := sessiond.New(store, sessiond.Config{
 		IdleTimeout:        cfg.IdleTimeout,
 		AbsoluteTimeout:    cfg.AbsoluteTimeout,

@@ -32,14 +32,14 @@ func Open(ctx context.Context, rawURL string) (Store, error) {
 	if !ok {
 		return nil, errors.New("--store: want a URL such as bolt://PATH")
 	}
-	switch strings.ToLower(scheme) {
+	switch Kind(rawURL) {
 	case "memory":
 		return memstore.New(memstore.Config{}), nil
 	case "bolt":
 		return openBolt(rest)
-	case "redis", "rediss", "redis+cluster":
+	case "redis":
 		return openRedis(ctx, rawURL)
-	case "postgres", "postgresql":
+	case "postgres":
 		s, err := pgstore.NewFromURL(ctx, rawURL, pgstore.Config{})
 		if err != nil {
 			return nil, fmt.Errorf("--store postgres: %w", err)
@@ -47,6 +47,22 @@ func Open(ctx context.Context, rawURL string) (Store, error) {
 		return s, nil
 	}
 	return nil, fmt.Errorf("--store: unknown scheme %q", scheme)
+}
+
+// Kind is the kind of store rawURL names: "memory", "bolt", "redis" (a
+// standalone server, over TLS or not, or a Cluster) or "postgres"; ""
+// for any other.
+func Kind(rawURL string) string {
+	scheme, _, _ := strings.Cut(rawURL, "://")
+	switch strings.ToLower(scheme) {
+	case "memory", "bolt":
+		return strings.ToLower(scheme)
+	case "redis", "rediss", "redis+cluster":
+		return "redis"
+	case "postgres", "postgresql":
+		return "postgres"
+	}
+	return ""
 }
 
 // openBolt opens bolt://PATH, PATH being a file path (percent-decoded).
