@@ -52,6 +52,10 @@ type auditor struct {
 // and the failures: session.device_registration_failed,
 // session.device_refresh_failed, session.device_unverified), then hands
 // every event to next. A nil next drops the events after counting them.
+// It is a [sessiond.EventKeeper] too, which keeps events where next does:
+// when next is one (a [sessiond.StoreAuditor]) on the Manager's own store,
+// the Manager keeps a login's session.created event with the session in
+// one write, and the auditor counts it through AuditKept.
 func (m *Metrics) Auditor(next sessiond.Auditor) sessiond.Auditor {
 	return auditor{m: m, next: next}
 }
@@ -61,6 +65,25 @@ func (a auditor) Audit(ctx context.Context, e sessiond.Event) {
 	a.m.count(e)
 	if a.next != nil {
 		a.next.Audit(ctx, e)
+	}
+}
+
+// EventStore is next's, when next is a [sessiond.EventKeeper]: the
+// counting auditor keeps events where next does. Otherwise it is nil, and
+// every event goes through Audit.
+func (a auditor) EventStore() sessiond.AuditStore {
+	if k, ok := a.next.(sessiond.EventKeeper); ok {
+		return k.EventStore()
+	}
+	return nil
+}
+
+// AuditKept counts e, which is already kept in EventStore, and passes it
+// on to next as kept.
+func (a auditor) AuditKept(ctx context.Context, e sessiond.Event) {
+	a.m.count(e)
+	if k, ok := a.next.(sessiond.EventKeeper); ok {
+		k.AuditKept(ctx, e)
 	}
 }
 

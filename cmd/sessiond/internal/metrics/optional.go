@@ -67,10 +67,11 @@ var (
 	_ sessiond.Store         = (*timedStore)(nil)
 	_ sessiond.TokenToucher  = (*timedStore)(nil)
 	_ sessiond.SessionLister = (*timedStore)(nil)
-	_ sessiond.EventPager    = auditStore{}
-	_ sessiond.AuditStore    = auditStore{}
-	_ sessiond.ExpiryWatcher = watchStore{}
-	_ sessiond.AuditStore    = auditWatchStore{}
-	_ sessiond.EventPager    = auditWatchStore{}
-	_ sessiond.ExpiryWatcher = auditWatchStore{}
+	_ sessiond.EventCreator  = (*timedStore)(nil)
+	_ sessiond.EventPager    = (*auditStore)(nil)
+	_ sessiond.AuditStore    = (*auditStore)(nil)
+	_ sessiond.ExpiryWatcher = (*watchStore)(nil)
+	_ sessiond.AuditStore    = (*auditWatchStore)(nil)
+	_ sessiond.EventPager    = (*auditWatchStore)(nil)
+	_ sessiond.ExpiryWatcher = (*auditWatchStore)(nil)
 )

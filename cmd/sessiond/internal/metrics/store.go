@@ -54,7 +54,10 @@ type timedStore struct {
 // Close closes s when s is one, and does nothing otherwise. It is always
 // a [sessiond.SessionLister] and, with an AuditStore, a
 // [sessiond.EventPager]: each answers [errors.ErrUnsupported] when s is
-// not one.
+// not one. And it is always a [sessiond.EventCreator], which creates
+// with Create and AppendEvent when s is not one. The result is a pointer,
+// so that a Manager can tell that a [sessiond.StoreAuditor] on it keeps
+// its events in its own store, and make a login one write.
 func (m *Metrics) Store(s sessiond.Store, name string, log *slog.Logger) sessiond.Store {
 	t := &timedStore{inner: s, log: newFailureLog(log, name, time.Now)}
 	for op, opName := range storeOps {
@@ -67,11 +70,11 @@ func (m *Metrics) Store(s sessiond.Store, name string, log *slog.Logger) session
 	w, isWatcher := s.(sessiond.ExpiryWatcher)
 	switch {
 	case isAudit && isWatcher:
-		return auditWatchStore{t, timedAudit{t, a}, w}
+		return &auditWatchStore{t, timedAudit{t, a}, w}
 	case isAudit:
-		return auditStore{t, timedAudit{t, a}}
+		return &auditStore{t, timedAudit{t, a}}
 	case isWatcher:
-		return watchStore{t, w}
+		return &watchStore{t, w}
 	}
 	return t
 }
@@ -109,6 +112,32 @@ func (s *timedStore) Find(ctx context.Context, h sessiond.Hash) (_ *sessiond.Rec
 func (s *timedStore) Update(ctx context.Context, rec *sessiond.Record, version int64) (err error) {
 	defer s.done(opUpdate, time.Now(), &err)
 	return s.inner.Update(ctx, rec, version)
+}
+
+// CreateWithEvents times the inner CreateWithEvents as a create, or,
+// when the inner store is no sessiond.EventCreator, does what it does in
+// two writes: Create, then AppendEvent for each event (an event that
+// fails to be kept leaves the session created), or
+// errors.ErrUnsupported for events where the inner store keeps none.
+func (s *timedStore) CreateWithEvents(ctx context.Context, rec *sessiond.Record, events []sessiond.Event) (err error) {
+	ec, ok := s.inner.(sessiond.EventCreator)
+	if ok {
+		defer s.done(opCreate, time.Now(), &err)
+		return ec.CreateWithEvents(ctx, rec, events)
+	}
+	as, ok := s.inner.(sessiond.AuditStore)
+	if !ok && len(events) > 0 {
+		return errors.ErrUnsupported
+	}
+	if err := s.Create(ctx, rec); err != nil {
+		return err
+	}
+	for _, e := range events {
+		if err := (timedAudit{s, as}).AppendEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Touch times the inner Touch.

@@ -225,3 +225,56 @@ func TestStore_ManagerCountsSweptSessions(t *testing.T) {
 		t.Errorf("sessions_created_total: got %v, want 1", got)
 	}
 }
+
+// writes counts the create calls that reach a store.
+type writes struct {
+	*memstore.Store
+	create, createWithEvents, appendEvent int
+}
+
+func (w *writes) Create(ctx context.Context, rec *sessiond.Record) error {
+	w.create++
+	return w.Store.Create(ctx, rec)
+}
+
+func (w *writes) CreateWithEvents(ctx context.Context, rec *sessiond.Record, events []sessiond.Event) error {
+	w.createWithEvents++
+	return w.Store.CreateWithEvents(ctx, rec, events)
+}
+
+func (w *writes) AppendEvent(ctx context.Context, e sessiond.Event) error {
+	w.appendEvent++
+	return w.Store.AppendEvent(ctx, e)
+}
+
+// TestStore_LoginIsOneWrite checks that the wrappers keep a login one
+// store write, as the service wires them: a Manager on the timed store,
+// with the counting auditor around a StoreAuditor on that same store,
+// creates the session and keeps its session.created event with one
+// CreateWithEvents, counts the event once and keeps it.
+func TestStore_LoginIsOneWrite(t *testing.T) {
+	inner := &writes{Store: memstore.New(memstore.Config{})}
+	met := New()
+	store := met.Store(inner, "memory", nil)
+	m, err := sessiond.New(store, sessiond.Config{Auditor: met.Auditor(sessiond.StoreAuditor{Store: store.(sessiond.AuditStore)})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	if inner.createWithEvents != 1 || inner.create != 0 || inner.appendEvent != 0 {
+		t.Errorf("a login made %d CreateWithEvents, %d Create and %d AppendEvent calls, want one CreateWithEvents alone",
+			inner.createWithEvents, inner.create, inner.appendEvent)
+	}
+	if got := count(t, met, "sessions_created_total", "", ""); got != 1 {
+		t.Errorf("sessions_created_total: got %v, want 1", got)
+	}
+	if got := samples(t, met, "create"); got != 1 {
+		t.Errorf("create timings: got %d, want 1", got)
+	}
+	events, err := inner.QueryEvents(t.Context(), sessiond.EventQuery{Type: sessiond.EventCreated})
+	if err != nil || len(events) != 1 {
+		t.Errorf("session.created events kept: got %d, %v; want 1", len(events), err)
+	}
+}
