@@ -33,7 +33,7 @@ case " ${A:-plain} ${B:-session} " in *" write "*) export METHOD=POST ;; *) unse
 script=$here/load.lua
 case " ${A:-plain} ${B:-session} " in
 *" login "* | *" logindata "* | *" scs "*)
-	# A login a request, from 16 clients, as issue 18 measures logins.
+	# A login a request, from 16 clients.
 	script=$here/login.lua
 	export CONNS=${CONNS:-16}
 	;;
