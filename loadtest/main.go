@@ -24,6 +24,18 @@ type options struct {
 	redisURL, postgresURL     string
 	dir                       string
 	pprof                     string
+	scale                     scaleOptions
+}
+
+// scaleOptions are the flags of scale mode.
+type scaleOptions struct {
+	// tag goes into the names of the stores, after "loadtest_scale_".
+	tag                            string
+	small, sample                  int
+	userSessions, userRounds       int
+	rounds, conns, baselineWindows int
+	secs, expireOver, sweepEvery   time.Duration
+	expiring                       float64
 }
 
 func main() {
@@ -39,12 +51,29 @@ func main() {
 	flag.StringVar(&o.certFile, "cert", "", "TLS certificate file (plaintls mode)")
 	flag.StringVar(&o.keyFile, "key", "", "TLS key file (plaintls mode)")
 	flag.StringVar(&o.pprof, "pprof", "", "address to serve net/http/pprof on, to profile the server under load")
+	flag.IntVar(&o.scale.small, "small", 10_000, "sessions of the small store (scale mode)")
+	flag.IntVar(&o.scale.sample, "sample", 10_000, "sessions whose tokens the reads present, chosen at random (scale mode)")
+	flag.IntVar(&o.scale.userSessions, "user-sessions", 10, "sessions of the user listed and revoked (scale mode)")
+	flag.IntVar(&o.scale.userRounds, "user-rounds", 50, "times a user's sessions are listed and revoked (scale mode)")
+	flag.IntVar(&o.scale.rounds, "rounds", 6, "rounds of reads on each store (scale mode)")
+	flag.IntVar(&o.scale.conns, "conns", 16, "requests in flight (scale mode)")
+	flag.IntVar(&o.scale.baselineWindows, "baseline", 4, "windows of reads before the first deadline (scale mode)")
+	flag.DurationVar(&o.scale.secs, "secs", 5*time.Second, "length of a round or window of reads (scale mode)")
+	flag.DurationVar(&o.scale.expireOver, "expire-over", time.Minute, "time over which the expiring sessions fall due (scale mode)")
+	flag.DurationVar(&o.scale.sweepEvery, "sweep", time.Minute, "the sweep interval of bolt and PostgreSQL (scale mode)")
+	flag.Float64Var(&o.scale.expiring, "expiring", 0.1, "share of the large store's size added in sessions that expire (scale mode)")
 	flag.BoolVar(&o.typed, "typed", false, "handlers set Content-Type, as most real handlers do")
 	flag.Parse()
 	log.SetFlags(0)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.mode == "scale" {
+		if _, err := runScale(ctx, o, os.Stdout); err != nil {
+			log.Fatalf("loadtest: %v", err)
+		}
+		return
+	}
 	h, cleanup, err := handler(ctx, o)
 	if err != nil {
 		log.Fatalf("loadtest: %v", err)
