@@ -1,7 +1,10 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -63,37 +66,66 @@ func (a *api) revokeUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]int{"revoked": n})
 }
 
-// audit queries the audit log: 200 {events}, newest first.
+// audit queries the audit log: 200 {events, next_cursor}, newest first,
+// a page at a time; next_cursor, given back as cursor, asks for the next
+// page, and is "" after the last.
 func (a *api) audit(w http.ResponseWriter, r *http.Request) {
 	if a.Audit == nil {
 		writeError(w, http.StatusNotImplemented, "not_implemented", "the store keeps no audit log")
 		return
 	}
-	q := r.URL.Query()
-	limit := 0
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > sessiond.MaxEventLimit {
-			writeError(w, http.StatusBadRequest, "bad_request", "limit must be an integer from 1 to "+strconv.Itoa(sessiond.MaxEventLimit))
-			return
-		}
-		limit = n
-	}
-	typ := sessiond.EventType(q.Get("type"))
-	if typ != "" && !slices.Contains(sessiond.EventTypes(), typ) {
-		writeError(w, http.StatusBadRequest, "bad_request", "type is not an audit event type (see EventType in GET /v1/openapi.json)")
+	q, detail := parseAuditQuery(r.URL.Query())
+	if detail != "" {
+		writeError(w, http.StatusBadRequest, "bad_request", detail)
 		return
 	}
-	events, err := a.Audit.QueryEvents(r.Context(), sessiond.EventQuery{
-		UserID: q.Get("user_id"), SessionID: q.Get("session_id"),
-		Type: typ, Limit: limit,
-	})
-	if err != nil {
+	cursor := r.URL.Query().Get("cursor")
+	events, next, err := a.auditPage(r.Context(), q, cursor)
+	switch {
+	case errors.Is(err, sessiond.ErrBadCursor):
+		writeError(w, http.StatusBadRequest, "bad_request", "cursor must be a next_cursor this call returned, with the same user_id, session_id and type")
+		return
+	case err != nil:
 		writeSessionError(w, err)
 		return
 	}
 	if events == nil {
 		events = []sessiond.Event{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": events})
+	writeJSON(w, http.StatusOK, map[string]any{"events": events, "next_cursor": next})
+}
+
+// parseAuditQuery reads the selection of GET /v1/audit, or says what is
+// wrong with it.
+func parseAuditQuery(v url.Values) (q sessiond.EventQuery, detail string) {
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > sessiond.MaxEventLimit {
+			return q, "limit must be an integer from 1 to " + strconv.Itoa(sessiond.MaxEventLimit)
+		}
+		q.Limit = n
+	}
+	q.Type = sessiond.EventType(v.Get("type"))
+	if q.Type != "" && !slices.Contains(sessiond.EventTypes(), q.Type) {
+		return q, "type is not an audit event type (see EventType in GET /v1/openapi.json)"
+	}
+	q.UserID, q.SessionID = v.Get("user_id"), v.Get("session_id")
+	return q, ""
+}
+
+// auditPage returns the page of events after cursor, and the cursor of
+// the next. A store that cannot page answers its first page alone, with
+// no next cursor, and refuses any other as a bad cursor.
+func (a *api) auditPage(ctx context.Context, q sessiond.EventQuery, cursor string) ([]sessiond.Event, string, error) {
+	if p, ok := a.Audit.(sessiond.EventPager); ok {
+		events, next, err := p.QueryEventPage(ctx, q, cursor)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return events, next, err
+		}
+	}
+	if cursor != "" {
+		return nil, "", sessiond.ErrBadCursor
+	}
+	events, err := a.Audit.QueryEvents(ctx, q)
+	return events, "", err
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,7 +76,7 @@ func (a *testAPI) call(t testing.TB, method, path string, body any) (int, map[st
 }
 
 // login creates a session for user and returns its token and id.
-func (a *testAPI) login(t *testing.T, user string) (string, string) {
+func (a *testAPI) login(t testing.TB, user string) (string, string) {
 	t.Helper()
 	code, out := a.call(t, "POST", "/v1/sessions", map[string]any{
 		"user_id": user, "ip": "192.0.2.1", "user_agent": "agent", "auth_methods": []string{"pwd"},
@@ -316,5 +318,57 @@ func TestAPI_Audit(t *testing.T) {
 	}
 	if code, out := a.call(t, "GET", "/v1/audit?session_id="+id+"&limit=1", nil); code != 200 || len(out["events"].([]any)) != 1 {
 		t.Errorf("audit by session with limit = %d %v", code, out)
+	}
+}
+
+// TestAPI_AuditPages pages through the audit log: each page holds at most
+// limit events, newest first, none twice, next_cursor leads to the next
+// and is "" after the last; a cursor used with another selection, or one
+// the call never returned, is refused with 400.
+func TestAPI_AuditPages(t *testing.T) {
+	a := newTestAPI(t)
+	for range 5 {
+		a.login(t, "alice")
+		a.clock.Advance(time.Second)
+	}
+	var seen []string
+	cursor, pages := "", 0
+	for {
+		code, out := a.call(t, "GET", "/v1/audit?type=session.created&limit=2&cursor="+url.QueryEscape(cursor), nil)
+		if code != http.StatusOK {
+			t.Fatalf("page %d: got %d %v", pages+1, code, out)
+		}
+		pages++
+		events := out["events"].([]any)
+		if len(events) > 2 {
+			t.Fatalf("page %d holds %d events, want at most 2", pages, len(events))
+		}
+		for _, e := range events {
+			seen = append(seen, e.(map[string]any)["time"].(string)+" "+e.(map[string]any)["id"].(string))
+		}
+		next, ok := out["next_cursor"].(string)
+		if !ok {
+			t.Fatalf("page %d has no next_cursor: %v", pages, out)
+		}
+		if next == "" {
+			break
+		}
+		if pages == 1 {
+			if code, _ := a.call(t, "GET", "/v1/audit?type=session.revoked&cursor="+url.QueryEscape(next), nil); code != http.StatusBadRequest && code != http.StatusOK {
+				t.Errorf("a cursor with another type: got %d, want 400 or a page of that selection", code)
+			}
+		}
+		cursor = next
+	}
+	if len(seen) != 5 || pages < 3 {
+		t.Fatalf("got %d events in %d pages, want the 5 in at least 3", len(seen), pages)
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] >= seen[i-1] {
+			t.Errorf("events out of order or repeated: %q after %q", seen[i], seen[i-1])
+		}
+	}
+	if code, out := a.call(t, "GET", "/v1/audit?cursor=not-a-cursor", nil); code != http.StatusBadRequest || strings.Contains(fmt.Sprint(out), "not-a-cursor") {
+		t.Errorf("a cursor the call never returned: got %d %v, want 400 that does not quote it", code, out)
 	}
 }

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +103,43 @@ func FuzzErrorAnswer_R4(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzAuditQuery sends GET /v1/audit with any query, cursor included:
+// the answer is 200 or 400, never a server error, and a 400 says one of
+// its fixed details, never a value of the query.
+func FuzzAuditQuery(f *testing.F) {
+	a := newTestAPI(f)
+	a.login(f, "alice")
+	a.login(f, "alice")
+	_, out := a.call(f, "GET", "/v1/audit?limit=1", nil)
+	next, _ := out["next_cursor"].(string)
+	for _, seed := range []string{
+		"cursor=" + url.QueryEscape(next), "limit=1&cursor=" + url.QueryEscape(next),
+		"type=session.created&cursor=" + url.QueryEscape(next), "cursor=AAAA", "cursor=%ff%fe",
+		"cursor=" + strings.Repeat("A", 4096), "user_id=alice&limit=0", "type=x",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		r := httptest.NewRequest("GET", "/v1/audit", nil)
+		r.URL.RawQuery = query
+		w := httptest.NewRecorder()
+		a.h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
+			t.Fatalf("GET /v1/audit?%s: status %d %s", query, w.Code, w.Body)
+		}
+		var answer struct{ Detail string }
+		if w.Code == http.StatusBadRequest && (json.Unmarshal(w.Body.Bytes(), &answer) != nil || !auditDetails[answer.Detail]) {
+			t.Fatalf("a refusal that is not one of the fixed ones, which quote nothing: %s", w.Body)
+		}
+	})
+}
+
+// auditDetails are the details GET /v1/audit refuses a query with.
+var auditDetails = map[string]bool{
+	"the query is malformed":                                                                      true,
+	"limit must be an integer from 1 to 1000":                                                     true,
+	"type is not an audit event type (see EventType in GET /v1/openapi.json)":                     true,
+	"cursor must be a next_cursor this call returned, with the same user_id, session_id and type": true,
 }
