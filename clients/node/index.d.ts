@@ -82,6 +82,7 @@ export declare class SessiondClient {
   revokeOthers(userId: string, currentId: string): Promise<number>;
   revokeEverything(): Promise<number>;
   audit(query?: { userId?: string; sessionId?: string; type?: string; limit?: number }): Promise<AuditEvent[]>;
+  auditPage(query?: { userId?: string; sessionId?: string; type?: string; limit?: number; cursor?: string }): Promise<{ events: AuditEvent[]; nextCursor: string }>;
 }
 
 export declare const cookieName: '__Host-session';

@@ -172,13 +172,24 @@ export class SessiondClient {
     return (await this.#call('DELETE', '/v1/sessions?confirm=all')).revoked;
   }
 
-  /** @returns {Promise<object[]>} audit events, newest first */
+  /** @returns {Promise<object[]>} audit events, newest first: the first page */
   async audit({ userId, sessionId, type, limit } = {}) {
+    return (await this.auditPage({ userId, sessionId, type, limit })).events;
+  }
+
+  /**
+   * One page of audit events, newest first, and the cursor of the next
+   * page: pass it back as cursor, with the same userId, sessionId and type;
+   * it is '' after the last page.
+   * @returns {Promise<{events: object[], nextCursor: string}>}
+   */
+  async auditPage({ userId, sessionId, type, limit, cursor } = {}) {
     const query = new URLSearchParams();
-    for (const [name, value] of [['user_id', userId], ['session_id', sessionId], ['type', type], ['limit', limit]]) {
-      if (value !== undefined) query.set(name, String(value));
+    for (const [name, value] of [['user_id', userId], ['session_id', sessionId], ['type', type], ['limit', limit], ['cursor', cursor]]) {
+      if (value !== undefined && value !== '') query.set(name, String(value));
     }
-    return (await this.#call('GET', `/v1/audit?${query}`)).events;
+    const answer = await this.#call('GET', `/v1/audit?${query}`);
+    return { events: answer.events, nextCursor: answer.next_cursor ?? '' };
   }
 
   // #call sends one call, again on a failure to answer when idempotent

@@ -22,7 +22,7 @@ test('create sends the API key and the members in the API names', async (t) => {
 test('each call goes to its path with its method and body', async (t) => {
   const fake = await fakeSessiond(t, ({ url }) => {
     if (url.startsWith('/v1/users/')) return [200, { sessions: [], revoked: 2 }];
-    if (url.startsWith('/v1/audit')) return [200, { events: [{ type: 'session.created' }] }];
+    if (url.startsWith('/v1/audit')) return [200, { events: [{ type: 'session.created' }], next_cursor: 'c2' }];
     if (url === '/v1/sessions?confirm=all') return [200, { revoked: 7 }];
     return [url.endsWith('/revoke') || url.startsWith('/v1/sessions/a') ? 204 : 200, url.endsWith('/revoke') ? undefined : { token, session: session() }];
   });
@@ -38,11 +38,12 @@ test('each call goes to its path with its method and body', async (t) => {
   assert.equal(await client.revokeUserSessions('u1'), 2);
   assert.equal(await client.revokeEverything(), 7);
   assert.deepEqual(await client.audit({ userId: 'u1', type: 'session.created', limit: 5 }), [{ type: 'session.created' }]);
+  assert.deepEqual(await client.auditPage({ type: 'session.created', cursor: 'c1' }), { events: [{ type: 'session.created' }], nextCursor: 'c2' });
   assert.deepEqual(fake.calls.map((c) => `${c.method} ${c.url}`), [
     'POST /v1/sessions/validate', 'POST /v1/sessions/rotate', 'POST /v1/sessions/data', 'POST /v1/sessions/reauth',
     'POST /v1/sessions/revoke', 'DELETE /v1/sessions/a%2Fb', 'GET /v1/users/user%201/sessions',
     'DELETE /v1/users/u1/sessions?except=keep-me', 'DELETE /v1/users/u1/sessions', 'DELETE /v1/sessions?confirm=all',
-    'GET /v1/audit?user_id=u1&type=session.created&limit=5',
+    'GET /v1/audit?user_id=u1&type=session.created&limit=5', 'GET /v1/audit?type=session.created&cursor=c1',
   ]);
   assert.deepEqual(fake.calls[0].body, { token, ip: '192.0.2.1', user_agent: 'ua' });
   assert.deepEqual(fake.calls[2].body, { token, set: { k: 'v' }, delete: ['old'], version: 3 });

@@ -264,9 +264,18 @@ class Client:
         return self.revoke_user_sessions(session.user_id, except_id=session.id)
 
     def audit(self, *, user_id=None, session_id=None, type=None, limit=None):
-        """Audit events, newest first, as dicts (see the API's Event schema)."""
-        query = urllib.parse.urlencode(_none_dropped(user_id=user_id, session_id=session_id, type=type, limit=limit))
-        return self._call("GET", "/v1/audit" + ("?" + query if query else ""))["events"]
+        """Audit events, newest first, as dicts (see the API's Event schema):
+        the first page."""
+        return self.audit_page(user_id=user_id, session_id=session_id, type=type, limit=limit)[0]
+
+    def audit_page(self, *, user_id=None, session_id=None, type=None, limit=None, cursor=None):
+        """One page of audit events, newest first, and the cursor of the next
+        page: pass it back as cursor, with the same user_id, session_id and
+        type; it is "" after the last page."""
+        query = urllib.parse.urlencode(_none_dropped(
+            user_id=user_id, session_id=session_id, type=type, limit=limit, cursor=cursor or None))
+        answer = self._call("GET", "/v1/audit" + ("?" + query if query else ""))
+        return answer["events"], answer.get("next_cursor", "")
 
     def close(self):
         """Closes every thread's connection; a later call opens a new one."""

@@ -97,6 +97,7 @@ class ClientTest(unittest.TestCase):
             (200, {"token": "t2", "session": SESSION}), (200, {"session": SESSION}),
             (200, {"token": "t3", "session": SESSION}), (204, None), (204, None),
             (200, {"sessions": [SESSION]}), (200, {"revoked": 2}), (200, {"revoked": 1}), (200, {"events": []}),
+            (200, {"events": [{"type": "session.revoked"}], "next_cursor": "c2"}),
         ]
         c = self.client
         c.rotate(TOKEN)
@@ -108,6 +109,7 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(c.revoke_user_sessions("u1"), 2)
         self.assertEqual(c.revoke_others(sessiond.Session.from_json(SESSION)), 1)
         self.assertEqual(c.audit(user_id="u1", type="session.revoked", limit=5), [])
+        self.assertEqual(c.audit_page(type="session.revoked", cursor="c1"), ([{"type": "session.revoked"}], "c2"))
         got = [(m, p, b) for m, p, _, b in self.fake.requests]
         self.assertEqual(got, [
             ("POST", "/v1/sessions/rotate", {"token": TOKEN}),
@@ -119,6 +121,7 @@ class ClientTest(unittest.TestCase):
             ("DELETE", "/v1/users/u1/sessions", None),
             ("DELETE", "/v1/users/u1/sessions?except=s1", None),
             ("GET", "/v1/audit?user_id=u1&type=session.revoked&limit=5", None),
+            ("GET", "/v1/audit?type=session.revoked&cursor=c1", None),
         ])
 
     def test_errors_are_typed_and_never_hold_the_token(self):
