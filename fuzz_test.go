@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +107,26 @@ func TestParseToken_AgreesWithStrictBase64(t *testing.T) {
 			t.Errorf("parseToken(%q) = %v, strict base64 error %v", s, ok, err)
 		}
 	}
+}
+
+// FuzzNextPath checks that whatever a login page's "next" holds,
+// NextPath answers the fallback or a path that a browser resolves on this
+// site, also after it drops tabs and newlines and reads backslashes as
+// slashes, as browsers do.
+func FuzzNextPath(f *testing.F) {
+	for _, seed := range []string{"/account", "//evil", "/\\evil", "/\t/evil", "https://evil/", "/a?b=//c", "/%2F%2Fevil", "\x00/"} {
+		f.Add(seed)
+	}
+	base, _ := url.Parse("https://site.example/dir/page")
+	f.Fuzz(func(t *testing.T, next string) {
+		got := NextPath(next, "/fallback")
+		if got == "/fallback" {
+			return
+		}
+		seen := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(got)
+		u, err := url.Parse(seen)
+		if err != nil || strings.HasPrefix(seen, "//") || base.ResolveReference(u).Host != "site.example" {
+			t.Fatalf("NextPath(%q) = %q, which a browser may read as another site's address", next, got)
+		}
+	})
 }

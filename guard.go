@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Errors of a [Guard]'s check.
@@ -43,7 +44,8 @@ type Guard struct {
 	LoginURL, MFAURL, ReauthURL string
 	// Deny answers a refused request. The default sends a browser (a
 	// request that accepts text/html) to the page that fixes it, with the
-	// path it asked for in "next", and answers anything else 401 with
+	// path it asked for in "next" (which that page reads back with
+	// [NextPath]), and answers anything else 401 with
 	// {"error": reason}, reason being one of "unauthenticated",
 	// "mfa_required" and "reauth_required".
 	Deny func(w http.ResponseWriter, r *http.Request, err error)
@@ -145,6 +147,25 @@ func GuardReason(err error) string {
 		return "reauth_required"
 	}
 	return "unauthenticated"
+}
+
+// NextPath returns where a login or re-authentication page sends the
+// user once done: next, the path the default deny of a [Guard] put in the
+// page's "next" parameter, when it is a path of this site, and fallback
+// otherwise. A value that could lead to another site is never returned,
+// so that the page cannot be made an open redirect: an absolute or
+// scheme-relative URL ("https://evil", "//evil"), a backslash ("/\evil",
+// which browsers read as "//evil"), or a control character (which
+// browsers drop, so that "/\t/evil" is "//evil").
+func NextPath(next, fallback string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(c rune) bool { return c == '\\' || unicode.IsControl(c) }) {
+		return fallback
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return fallback
+	}
+	return next
 }
 
 // orString returns d when s is empty.

@@ -140,3 +140,29 @@ func TestGuard_NeverStrongerThanItsProof_R27(t *testing.T) {
 	b.do("POST", "/reauth?method=totp")
 	wantGranted(t, b, "/strong")
 }
+
+// TestNextPath_NoOpenRedirect checks the return path of a login page: a path of this
+// site is kept, and anything a browser could read as another site's
+// address is replaced with the fallback.
+func TestNextPath_NoOpenRedirect(t *testing.T) {
+	for next, want := range map[string]string{
+		"/account":                "/account",
+		"/account/sessions?x=1#y": "/account/sessions?x=1#y",
+		"/a//b":                   "/a//b",
+		"":                        "/home",
+		"account":                 "/home",
+		"//evil.example":          "/home",
+		"/\\evil.example":         "/home",
+		"\\\\evil.example":        "/home",
+		"/\t/evil.example":        "/home",
+		"/\n/evil.example":        "/home",
+		"https://evil.example/":   "/home",
+		"javascript:alert(1)":     "/home",
+		"/%0d%0aSet-Cookie:a=b":   "/%0d%0aSet-Cookie:a=b",
+		"/\u0085/evil.example":    "/home",
+	} {
+		if got := sessiond.NextPath(next, "/home"); got != want {
+			t.Errorf("NextPath(%q): got %q, want %q", next, got, want)
+		}
+	}
+}

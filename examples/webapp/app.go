@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/web"
@@ -140,12 +138,12 @@ func (a *app) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/account", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, http.StatusOK, "login", view{Title: "Log in", Next: localPath(r.FormValue("next"))})
+	a.render(w, r, http.StatusOK, "login", view{Title: "Log in", Next: sessiond.NextPath(r.FormValue("next"), "/account")})
 }
 
 // login checks a password and signs the user in.
 func (a *app) login(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "Log in", Next: localPath(r.PostFormValue("next"))}
+	v := view{Title: "Log in", Next: sessiond.NextPath(r.PostFormValue("next"), "/account")}
 	if u, ok := a.authenticate(w, r, normalize(r.PostFormValue("username")), "login", v); ok {
 		a.signIn(w, r, u, v.Next)
 	}
@@ -236,7 +234,7 @@ func (a *app) reauthForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, http.StatusOK, "reauth", view{Title: "Confirm it's you", Next: localPath(r.FormValue("next"))})
+	a.render(w, r, http.StatusOK, "reauth", view{Title: "Confirm it's you", Next: sessiond.NextPath(r.FormValue("next"), "/account")})
 }
 
 // reauth checks the password again: the session gets a fresh login time
@@ -247,7 +245,7 @@ func (a *app) reauth(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	v := view{Title: "Confirm it's you", Next: localPath(r.PostFormValue("next"))}
+	v := view{Title: "Confirm it's you", Next: sessiond.NextPath(r.PostFormValue("next"), "/account")}
 	if _, ok := a.authenticate(w, r, a.users.name(s.UserID()), "reauth", v); !ok {
 		return
 	}
@@ -279,15 +277,4 @@ func (a *app) changePassword(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)
-}
-
-// localPath returns next if it is a path on this site, else "/account".
-// Browsers take "//host" and "/\host" (and "/\t/host": they drop tabs and
-// newlines) for another site, so those are refused.
-func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsFunc(next, func(c rune) bool { return c == '\\' || unicode.IsControl(c) }) {
-		return "/account"
-	}
-	return next
 }

@@ -384,19 +384,3 @@ func TestRun_ReportsListenError(t *testing.T) {
 		t.Errorf("run on a busy address: got %v, want address already in use", err)
 	}
 }
-
-func TestLocalPath(t *testing.T) {
-	for _, tc := range []struct{ next, want string }{
-		{"/devices", "/devices"},
-		{"/password?x=1", "/password?x=1"},
-		{"", "/account"},
-		{"https://evil.example/", "/account"},
-		{"//evil.example/", "/account"},
-		{`/\evil.example/`, "/account"},
-		{"/\t/evil.example/", "/account"},
-	} {
-		if got := localPath(tc.next); got != tc.want {
-			t.Errorf("localPath(%q): got %q, want %q", tc.next, got, tc.want)
-		}
-	}
-}

@@ -96,10 +96,8 @@ func (u *UI) operator(next func(http.ResponseWriter, *http.Request, operator)) h
 // safeNext returns next when it is a path of the UI, and Prefix otherwise,
 // so that the login form cannot be made to send an operator elsewhere.
 func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil ||
-		!strings.HasPrefix(next, Prefix) || strings.ContainsAny(next, "\\\r\n\t") ||
-		strings.Contains(next, "//") || strings.HasPrefix(next, "/admin/login") {
+	next = sessiond.NextPath(next, Prefix)
+	if !strings.HasPrefix(next, Prefix) || strings.Contains(next, "//") || strings.HasPrefix(next, "/admin/login") {
 		return Prefix
 	}
 	return next

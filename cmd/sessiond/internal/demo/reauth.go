@@ -2,7 +2,6 @@ package demo
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/pwhash"
@@ -89,12 +88,13 @@ func (s *Site) proveAgain(r *http.Request, user User, exists bool) ([]string, bo
 
 // next is where a login or re-authentication returns: target when it is a
 // page of a site behind forward-auth whose origin is one of ReturnOrigins
-// (as forward-auth names it in rd), else a path of this site (safeNext).
+// (as forward-auth names it in rd), else a path of this site
+// (sessiond.NextPath), else the account page.
 func (s *Site) next(target string) string {
 	if back, ok := s.cfg.ReturnOrigins.ReturnURL(target); ok {
 		return back
 	}
-	return safeNext(target)
+	return sessiond.NextPath(target, "/account")
 }
 
 // nextOf is where the form page r asks for should return: its rd, from
@@ -106,17 +106,3 @@ func (s *Site) nextOf(r *http.Request) string {
 	}
 	return s.next(q.Get("next"))
 }
-
-// safeNext keeps a redirect target on this site: a path, never another
-// origin ("//host") and never a scheme. Backslashes and control characters
-// are refused anywhere: browsers read "\" as "/" and drop tabs and
-// newlines, so "/\host" and "/<tab>/host" would lead to another origin.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, unsafeInURL) {
-		return "/account"
-	}
-	return next
-}
-
-// unsafeInURL reports the characters a redirect target may not hold.
-func unsafeInURL(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }
