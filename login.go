@@ -52,7 +52,8 @@ type LoginInfo struct {
 	// a second is due. The session grants nothing ([FromContext] returns
 	// nil; [FromContextAny] finds it, with [StatePending]) and lasts at
 	// most Config.PendingTimeout; the login is finished by a Login of the
-	// same user without Pending, which replaces it.
+	// same user without Pending, which replaces it: a new session, with
+	// the Data that Login gives, none of the pending session's.
 	Pending bool
 	// Data is the session's first data, written with the session itself,
 	// so that a session starts at version 1 with data as without. Each
