@@ -28,6 +28,7 @@ import (
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/config"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/operators"
 	"github.com/sessiond/sessiond/cmd/sessiond/internal/server"
+	"github.com/sessiond/sessiond/cmd/sessiond/internal/stores"
 )
 
 const usage = `sessiond: secure session management
@@ -93,7 +94,7 @@ func serve(ctx context.Context, mode string, args []string, stderr io.Writer) in
 	}
 	defer s.App.Close()
 	announce(stderr, mode, s)
-	log.Info("listening", "url", scheme(cfg)+"://"+s.Listener.Addr().String(), "mode", mode, "store", storeKind(cfg.Store))
+	log.Info("listening", "url", scheme(cfg)+"://"+s.Listener.Addr().String(), "mode", mode, "store", stores.Kind(cfg.Store))
 	if err := s.App.Serve(ctx, s.Listener, s.Handler); err != nil {
 		log.Error("serving", "error", err)
 		return 1

@@ -91,8 +91,9 @@ func Parse(command string, args []string, getenv func(string) string, out io.Wri
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(out, command, fs)
+			return c, err
 		}
-		return c, err
+		return c, fmt.Errorf("%w (\"sessiond %s -h\" lists the flags)", err, command)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))

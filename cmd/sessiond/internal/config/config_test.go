@@ -217,3 +217,12 @@ func TestParse_DeviceBinding(t *testing.T) {
 		t.Errorf("--bound-cookie-lifetime 2s: got %v, %v", c.BoundCookieLifetime, err)
 	}
 }
+
+// TestParse_UnknownFlagSaysWhereTheFlagsAre checks that a flag sessiond
+// does not know is refused with its name and where to find the others.
+func TestParse_UnknownFlagSaysWhereTheFlagsAre(t *testing.T) {
+	_, err := Parse("serve", []string{"--idle-timout", "5m"}, env(nil), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-idle-timout") || !strings.Contains(err.Error(), `"sessiond serve -h" lists the flags`) {
+		t.Errorf("got %v, want the flag named and a pointer to sessiond serve -h", err)
+	}
+}
