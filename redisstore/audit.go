@@ -21,7 +21,8 @@ const auditBatch = 500
 func (s *Store) AppendEvent(ctx context.Context, e sessiond.Event) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return wrap("append event", firstErr(s.run(ctx, s.eventCalls([]sessiond.Event{e})...)))
+	_, err := s.write(ctx, s.eventCalls([]sessiond.Event{e})...)
+	return wrap("append event", err)
 }
 
 // eventCalls are the writes that add events to the audit stream and
@@ -37,10 +38,10 @@ func (s *Store) eventCalls(events []sessiond.Event) []call {
 			FieldValue("id", e.ID).FieldValue("t", eventTime(e.Time)).FieldValue("type", string(e.Type)).
 			FieldValue("user", e.UserID).FieldValue("session", e.SessionID).FieldValue("ip", e.IP).
 			FieldValue("ua", e.UserAgent).FieldValue("reason", e.Reason).FieldValue("actor", e.Actor).Build()
-		calls = append(calls, call{cmd: add})
+		calls = append(calls, call{key: k, cmd: add})
 	}
 	cut := s.cfg.Now().Add(-s.cfg.AuditRetention).UnixMilli()
-	return append(calls, call{cmd: s.c.B().Xtrim().Key(k).Minid().Almost().Threshold(strconv.FormatInt(cut, 10)).Build()})
+	return append(calls, call{key: k, cmd: s.c.B().Xtrim().Key(k).Minid().Almost().Threshold(strconv.FormatInt(cut, 10)).Build()})
 }
 
 // QueryEvents returns the events q selects, newest first. It reads the

@@ -20,16 +20,15 @@ func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 		return wrap("create", err)
 	}
 	cur := hashName(rec.TokenHash)
-	set := s.c.B().Set().Key(s.k.id(rec.ID)).Value(cur).Nx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()
-	if err := s.c.Do(ctx, set).Error(); err != nil {
-		if rueidis.IsRedisNil(err) { // NX: the id is taken
-			return sessiond.ErrConflict
-		}
+	res, err := s.write(ctx, s.idCall(rec, cur))
+	if err != nil {
 		return wrap("create", err)
 	}
+	if rueidis.IsRedisNil(res[0].Error()) { // NX: the id is taken
+		return sessiond.ErrConflict
+	}
 	calls := append([]call{s.homeCall(rec, home)}, s.linkCalls(rec, cur, false)...)
-	res := s.run(ctx, calls...)
-	if err := firstErr(res); err != nil {
+	if res, err = s.write(ctx, calls...); err != nil {
 		return wrap("create", err)
 	}
 	if !claimed(res) {
@@ -39,7 +38,8 @@ func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 		return nil
 	}
 	add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
-	return wrap("create", firstErr(s.run(ctx, append(s.listCalls(rec), add)...)))
+	_, err = s.write(ctx, append(s.listCalls(rec), add)...)
+	return wrap("create", err)
 }
 
 // CreateWithEvents is Create and AppendEvent of each event in two round
@@ -61,10 +61,9 @@ func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, even
 		return wrap("create", err)
 	}
 	cur := hashName(rec.TokenHash)
-	set := call{cmd: s.c.B().Set().Key(s.k.id(rec.ID)).Value(cur).Nx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}
 	claims := append([]call{s.homeCall(rec, home)}, s.linkCalls(rec, cur, false)...)
-	res := s.run(ctx, append([]call{set}, claims...)...)
-	if err := firstErr(res); err != nil {
+	res, err := s.write(ctx, append([]call{s.idCall(rec, cur)}, claims...)...)
+	if err != nil {
 		return wrap("create", err)
 	}
 	if idTaken := rueidis.IsRedisNil(res[0].Error()); idTaken || !claimed(res[1:]) {
@@ -75,7 +74,8 @@ func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, even
 		add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
 		calls = append(s.listCalls(rec), add)
 	}
-	return wrap("create", firstErr(s.run(ctx, append(calls, s.eventCalls(events)...)...)))
+	_, err = s.write(ctx, append(calls, s.eventCalls(events)...)...)
+	return wrap("create", err)
 }
 
 // encode returns the home value of rec.
@@ -85,6 +85,13 @@ func encode(rec *sessiond.Record) (string, error) {
 		return "", err
 	}
 	return homeValue(rec, payload)
+}
+
+// idCall sets the id key of rec, naming the home cur, unless the id is
+// taken (SET NX, which then answers nil).
+func (s *Store) idCall(rec *sessiond.Record, cur string) call {
+	k := s.k.id(rec.ID)
+	return call{key: k, cmd: s.c.B().Set().Key(k).Value(cur).Nx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}
 }
 
 // homeCall claims the home of rec, its current hash's key, with the value
@@ -126,9 +133,9 @@ func claimed(res []rueidis.RedisResult) bool {
 func (s *Store) undoCreate(ctx context.Context, rec *sessiond.Record, claims []call, res []rueidis.RedisResult, ownID bool) error {
 	calls := s.unclaim(rec, claims, res)
 	if ownID {
-		calls = append(calls, call{cmd: s.c.B().Del().Key(s.k.id(rec.ID)).Build()})
+		calls = append(calls, call{key: s.k.id(rec.ID), cmd: s.c.B().Del().Key(s.k.id(rec.ID)).Build()})
 	}
-	if err := firstErr(s.run(ctx, calls...)); err != nil {
+	if _, err := s.write(ctx, calls...); err != nil {
 		return wrap("create: undoing a conflict", err)
 	}
 	return sessiond.ErrConflict

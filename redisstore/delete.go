@@ -39,7 +39,11 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // removeAt runs the removeHome script on the key of hash h. It returns the
 // home it deleted, or where the key leads if it is a link of the record.
 func (s *Store) removeAt(ctx context.Context, id, h string) (home tok, to string, err error) {
-	vals, err := s.run1(ctx, call{s: removeHome, key: s.k.token(h), args: []string{id}}).ToArray()
+	res, err := s.write(ctx, call{s: removeHome, key: s.k.token(h), args: []string{id}})
+	if err != nil {
+		return tok{}, "", err
+	}
+	vals, err := res[0].ToArray()
 	if err != nil || len(vals) < 2 {
 		return tok{}, "", err
 	}
@@ -58,12 +62,13 @@ func (s *Store) unindex(ctx context.Context, home tok) error {
 	if err != nil {
 		return wrap("delete", err)
 	}
-	calls := []call{{cmd: s.c.B().Del().Key(s.k.id(id)).Build()}}
+	calls := []call{{key: s.k.id(id), cmd: s.c.B().Del().Key(s.k.id(id)).Build()}}
 	for _, rt := range rec.Retired {
 		calls = append(calls, call{s: drop, key: s.k.token(hashName(rt.Hash)), args: []string{id, string(kindLink)}})
 	}
 	if rec.UserID != "" {
-		calls = append(calls, call{cmd: s.c.B().Srem().Key(s.k.user(rec.UserID)).Member(id).Build()}, s.unlistCall(rec))
+		calls = append(calls, call{key: s.k.user(rec.UserID), cmd: s.c.B().Srem().Key(s.k.user(rec.UserID)).Member(id).Build()}, s.unlistCall(rec))
 	}
-	return wrap("delete", firstErr(s.run(ctx, calls...)))
+	_, err = s.write(ctx, calls...)
+	return wrap("delete", err)
 }

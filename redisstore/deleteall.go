@@ -94,14 +94,15 @@ func (s *Store) clearKeys(ctx context.Context, names []string) (int, error) {
 		case strings.HasPrefix(rest, "t:"):
 			calls = append(calls, call{s: clearToken, key: k})
 		case strings.HasPrefix(rest, "i:"), strings.HasPrefix(rest, "u:"), k == s.k.list():
-			calls = append(calls, call{cmd: s.c.B().Unlink().Key(k).Build()})
+			calls = append(calls, call{key: k, cmd: s.c.B().Unlink().Key(k).Build()})
 		}
 	}
+	res, err := s.write(ctx, calls...)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	for i, r := range s.run(ctx, calls...) {
-		if err := r.Error(); err != nil {
-			return n, err
-		}
+	for i, r := range res {
 		if calls[i].s != nil {
 			h, _ := r.AsInt64()
 			n += int(h)

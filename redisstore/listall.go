@@ -17,14 +17,14 @@ const listBatch = 100
 func (s *Store) listCalls(rec *sessiond.Record) []call {
 	k := s.k.list()
 	return []call{
-		{cmd: s.c.B().Zadd().Key(k).ScoreMember().ScoreMember(0, listMember(rec.AbsoluteExpiresAt, rec.ID)).Build()},
-		{cmd: s.c.B().Zremrangebylex().Key(k).Min("-").Max("(" + listMember(s.cfg.Now(), "")).Build()},
+		{key: k, cmd: s.c.B().Zadd().Key(k).ScoreMember().ScoreMember(0, listMember(rec.AbsoluteExpiresAt, rec.ID)).Build()},
+		{key: k, cmd: s.c.B().Zremrangebylex().Key(k).Min("-").Max("(" + listMember(s.cfg.Now(), "")).Build()},
 	}
 }
 
 // unlistCall is the write that takes rec off the list.
 func (s *Store) unlistCall(rec *sessiond.Record) call {
-	return call{cmd: s.c.B().Zrem().Key(s.k.list()).Member(listMember(rec.AbsoluteExpiresAt, rec.ID)).Build()}
+	return call{key: s.k.list(), cmd: s.c.B().Zrem().Key(s.k.list()).Member(listMember(rec.AbsoluteExpiresAt, rec.ID)).Build()}
 }
 
 // ListAll returns up to limit records of users after the position after,

@@ -23,7 +23,9 @@ func newScript(src string) *script {
 }
 
 // call is one command of a batch: a script on one key, or a plain command
-// (script nil) that is sent once as it is.
+// (script nil) that is sent once as it is. key is the key it touches; a
+// plain command that writes names it too, for the WAIT that follows it
+// (see [Store.write]).
 type call struct {
 	s    *script
 	key  string
@@ -47,14 +49,21 @@ func (c call) build(r rueidis.Client, text bool) rueidis.Completed {
 // order. Scripts the server did not know are sent again by text, which
 // costs a second round trip once per script and server.
 func (s *Store) run(ctx context.Context, calls ...call) []rueidis.RedisResult {
+	res, _ := s.exec(ctx, calls, false)
+	return res
+}
+
+// exec is run, whose pipelines, with wait, are each followed by WAITs as
+// [Store.write] describes; the error is then that of the WAITs.
+func (s *Store) exec(ctx context.Context, calls []call, wait bool) ([]rueidis.RedisResult, error) {
 	if len(calls) == 0 {
-		return nil
+		return nil, nil
 	}
 	cmds := make(rueidis.Commands, len(calls))
 	for i, c := range calls {
 		cmds[i] = c.build(s.c, false)
 	}
-	res := s.c.DoMulti(ctx, cmds...)
+	res, waitErr := s.send(ctx, calls, cmds, wait)
 	var again []int
 	for i, r := range res {
 		if e, ok := rueidis.IsRedisErr(r.Error()); ok && e.IsNoScript() && calls[i].s != nil {
@@ -62,16 +71,22 @@ func (s *Store) run(ctx context.Context, calls ...call) []rueidis.RedisResult {
 		}
 	}
 	if len(again) == 0 {
-		return res
+		return res, waitErr
 	}
+	retry := make([]call, len(again))
 	cmds = cmds[:0]
-	for _, i := range again {
+	for j, i := range again {
+		retry[j] = calls[i]
 		cmds = append(cmds, calls[i].build(s.c, true))
 	}
-	for j, r := range s.c.DoMulti(ctx, cmds...) {
+	res2, err := s.send(ctx, retry, cmds, wait)
+	for j, r := range res2 {
 		res[again[j]] = r
 	}
-	return res
+	if waitErr == nil {
+		waitErr = err
+	}
+	return res, waitErr
 }
 
 // run1 runs one call.

@@ -26,6 +26,7 @@ const (
 	DefaultAuditRetention = 90 * 24 * time.Hour
 	DefaultAuditScanLimit = 100_000
 	DefaultTimeout        = 2 * time.Second
+	DefaultWaitTimeout    = 500 * time.Millisecond
 )
 
 // ErrNoClient is returned by [New] when Config.Client is nil.
@@ -56,6 +57,19 @@ type Config struct {
 	// server fails requests promptly and the Manager fails closed. Negative
 	// means the context alone bounds calls. Default 2 seconds.
 	Timeout time.Duration
+	// WaitReplicas, when positive, keeps acknowledged writes across a
+	// failover: every write waits (WAIT) until this many replicas of each
+	// master it wrote to have it, and fails with [ErrNotReplicated] if they
+	// do not within WaitTimeout, so that the Manager refuses the login or
+	// change rather than acknowledge one a failover could lose. Touches and
+	// the clean-up of ListUser and ListAll do not wait. See "Failover" in
+	// the package documentation for the cost. Default 0: a write is
+	// acknowledged once its master has it.
+	WaitReplicas int
+	// WaitTimeout bounds each WAIT (one per master written, per round trip
+	// of a write) when WaitReplicas is positive; it is rounded up to the
+	// millisecond. Default 500 ms.
+	WaitTimeout time.Duration
 	// Now returns the current time, by which audit retention is reckoned.
 	// Sessions expire by the Redis server's clock. Default time.Now.
 	Now func() time.Time
@@ -78,6 +92,9 @@ func (c Config) withDefaults() Config {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
 	}
+	if c.WaitTimeout <= 0 {
+		c.WaitTimeout = DefaultWaitTimeout
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -93,6 +110,7 @@ type Store struct {
 	cfg Config
 	k   keys
 
+	cluster   bool // c is a Cluster client: a WAIT goes to each master written
 	own       bool // the store made c and closes it
 	closeOnce sync.Once
 }
@@ -103,7 +121,8 @@ func New(cfg Config) (*Store, error) {
 		return nil, ErrNoClient
 	}
 	cfg = cfg.withDefaults()
-	return &Store{c: cfg.Client, cfg: cfg, k: keys{prefix: cfg.Prefix}}, nil
+	cluster := cfg.Client.Mode() == rueidis.ClientModeCluster
+	return &Store{c: cfg.Client, cfg: cfg, k: keys{prefix: cfg.Prefix}, cluster: cluster}, nil
 }
 
 // bound returns ctx shortened to Config.Timeout from now, if that is
@@ -112,10 +131,16 @@ func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc)
 	if s.cfg.Timeout < 0 {
 		return ctx, func() {}
 	}
-	if d, ok := ctx.Deadline(); ok && time.Until(d) <= s.cfg.Timeout {
+	return boundBy(ctx, s.cfg.Timeout)
+}
+
+// boundBy returns ctx shortened to d from now, if that is earlier than its
+// own deadline.
+func boundBy(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {
 		return ctx, func() {}
 	}
-	return context.WithTimeout(ctx, s.cfg.Timeout)
+	return context.WithTimeout(ctx, d)
 }
 
 // Close closes the Redis client if the store made it ([NewFromURL]); a

@@ -46,7 +46,8 @@ func (s *Store) Update(ctx context.Context, rec *sessiond.Record, version int64)
 	if err := s.swap(ctx, rec, version, home.hash, value, claims, res); err != nil {
 		return err
 	}
-	return wrap("update: after the swap", firstErr(s.run(ctx, s.reindex(rec, old)...)))
+	_, err = s.write(ctx, s.reindex(rec, old)...)
+	return wrap("update: after the swap", err)
 }
 
 // homeAt finds the home of rec at version: in one round trip if it is the
@@ -101,8 +102,8 @@ func (s *Store) claim(ctx context.Context, rec *sessiond.Record, claims []call) 
 	if len(claims) == 0 {
 		return nil, nil
 	}
-	res := s.run(ctx, claims...)
-	if err := firstErr(res); err != nil {
+	res, err := s.write(ctx, claims...)
+	if err != nil {
 		return nil, wrap("update", err)
 	}
 	if claimed(res) {
@@ -122,7 +123,11 @@ func (s *Store) swap(ctx context.Context, rec *sessiond.Record, version int64, f
 		mode, exp = "same", rec.ExpiresAt()
 	}
 	args := []string{rec.ID, versionField(version), mode, value, millis(exp)}
-	n, err := s.run1(ctx, call{s: swap, key: s.k.token(from), args: args}).AsInt64()
+	out, err := s.write(ctx, call{s: swap, key: s.k.token(from), args: args})
+	if err != nil {
+		return wrap("update", err)
+	}
+	n, err := out[0].AsInt64()
 	switch {
 	case err != nil:
 		return wrap("update", err)
@@ -135,7 +140,7 @@ func (s *Store) swap(ctx context.Context, rec *sessiond.Record, version int64, f
 // undo deletes the homes and links that claims made (those whose result
 // in res is 1) and answers ErrConflict.
 func (s *Store) undo(ctx context.Context, rec *sessiond.Record, claims []call, res []rueidis.RedisResult) error {
-	if err := firstErr(s.run(ctx, s.unclaim(rec, claims, res)...)); err != nil {
+	if _, err := s.write(ctx, s.unclaim(rec, claims, res)...); err != nil {
 		return wrap("undoing a conflict", err)
 	}
 	return sessiond.ErrConflict
@@ -170,7 +175,7 @@ func (s *Store) unclaim(rec *sessiond.Record, claims []call, res []rueidis.Redis
 // the id key may still name it until this pipeline is done.
 func (s *Store) reindex(rec, old *sessiond.Record) []call {
 	cur := hashName(rec.TokenHash)
-	calls := []call{{cmd: s.c.B().Set().Key(s.k.id(rec.ID)).Value(cur).Xx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}}
+	calls := []call{{key: s.k.id(rec.ID), cmd: s.c.B().Set().Key(s.k.id(rec.ID)).Value(cur).Xx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}}
 	calls = append(calls, s.linkCalls(rec, cur, true)...)
 	keep := append(rec.Hashes(), old.TokenHash)
 	for _, h := range old.Hashes() {
@@ -179,7 +184,7 @@ func (s *Store) reindex(rec, old *sessiond.Record) []call {
 		}
 	}
 	if old.UserID != "" && old.UserID != rec.UserID {
-		calls = append(calls, call{cmd: s.c.B().Srem().Key(s.k.user(old.UserID)).Member(rec.ID).Build()})
+		calls = append(calls, call{key: s.k.user(old.UserID), cmd: s.c.B().Srem().Key(s.k.user(old.UserID)).Member(rec.ID).Build()})
 	}
 	if old.UserID != "" && (rec.UserID == "" || listMember(old.AbsoluteExpiresAt, old.ID) != listMember(rec.AbsoluteExpiresAt, rec.ID)) {
 		calls = append(calls, s.unlistCall(old))

@@ -55,8 +55,17 @@ var ErrBadURL = errors.New("redisstore: bad Redis URL")
 //	rediss+cluster://…                           (the same, over TLS)
 //
 // PORT defaults to 6379 and DB to 0; a Cluster has only database 0, and
-// its hosts are where discovery starts (one is enough). The query
-// parameter prefix=… sets Config.Prefix; no other is accepted.
+// its hosts are where discovery starts (one is enough). Query parameters,
+// each at most once:
+//
+//	prefix=P           Config.Prefix
+//	wait=N             Config.WaitReplicas: every write waits until N
+//	                   replicas of each master written have it (0, the
+//	                   default, is off)
+//	wait_timeout=D     Config.WaitTimeout, a Go duration ("100ms"); only
+//	                   with wait
+//
+// No other is accepted.
 //
 // The client dials within [DialTimeout], drops a connection whose replies
 // stop (see [IOTimeout]), retries a read that failed on the network at most
@@ -65,7 +74,7 @@ var ErrBadURL = errors.New("redisstore: bad Redis URL")
 // bounds every round trip itself, the store does not add Config.Timeout
 // (and the timer it costs) to its calls.
 func NewFromURL(ctx context.Context, rawURL string) (*Store, error) {
-	opt, prefix, err := parseURL(rawURL)
+	opt, cfg, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +86,8 @@ func NewFromURL(ctx context.Context, rawURL string) (*Store, error) {
 		c.Close()
 		return nil, err
 	}
-	s, _ := New(Config{Client: c, Prefix: prefix, Timeout: -1}) // c is not nil
+	cfg.Client, cfg.Timeout = c, -1
+	s, _ := New(cfg) // c is not nil
 	s.own = true
 	return s, nil
 }
@@ -93,23 +103,24 @@ func check(ctx context.Context, c rueidis.Client, cluster bool) error {
 	return nil
 }
 
-// parseURL reads a URL of NewFromURL into client options and a prefix.
-func parseURL(raw string) (rueidis.ClientOption, string, error) {
+// parseURL reads a URL of NewFromURL into client options and the store's
+// Config, without its Client.
+func parseURL(raw string) (rueidis.ClientOption, Config, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	tlsOn, cluster, known := schemeOf(scheme)
 	if !ok || !known {
-		return rueidis.ClientOption{}, "", badURL("the scheme must be redis, rediss, redis+cluster or rediss+cluster")
+		return rueidis.ClientOption{}, Config{}, badURL("the scheme must be redis, rediss, redis+cluster or rediss+cluster")
 	}
 	hosts, u, err := splitURL(rest)
 	if err != nil {
-		return rueidis.ClientOption{}, "", err
+		return rueidis.ClientOption{}, Config{}, err
 	}
 	opt := clientOptions(cluster)
 	if opt.InitAddress, err = addresses(hosts, cluster); err != nil {
-		return opt, "", err
+		return opt, Config{}, err
 	}
 	if opt.SelectDB, err = database(u.Path, cluster); err != nil {
-		return opt, "", err
+		return opt, Config{}, err
 	}
 	if u.User != nil {
 		opt.Username = u.User.Username()
@@ -118,8 +129,8 @@ func parseURL(raw string) (rueidis.ClientOption, string, error) {
 	if tlsOn {
 		opt.TLSConfig = tlsConfig(opt.InitAddress, cluster)
 	}
-	prefix, err := query(u)
-	return opt, prefix, err
+	cfg, err := query(u)
+	return opt, cfg, err
 }
 
 // schemeOf tells what a URL scheme asks for.
@@ -220,18 +231,41 @@ func database(path string, cluster bool) (int, error) {
 	return db, nil
 }
 
-// query reads the query parameters: only prefix, once.
-func query(u *url.URL) (string, error) {
+// query reads the query parameters into a Config: prefix, wait and
+// wait_timeout, each once and not empty.
+func query(u *url.URL) (Config, error) {
+	var cfg Config
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
-		return "", badURL("cannot parse the query")
+		return cfg, badURL("cannot parse the query")
 	}
 	for k, v := range q {
-		if k != "prefix" || len(v) != 1 || v[0] == "" {
-			return "", badURL(fmt.Sprintf("unsupported query parameter %q (only one non-empty prefix is)", k))
+		if len(v) != 1 || v[0] == "" {
+			return cfg, badURL(fmt.Sprintf("query parameter %q: want one non-empty value", k))
+		}
+		switch k {
+		case "prefix":
+			cfg.Prefix = v[0]
+		case "wait":
+			n, err := strconv.Atoi(v[0])
+			if err != nil || n < 0 {
+				return cfg, badURL(fmt.Sprintf("wait=%q: want a number of replicas", v[0]))
+			}
+			cfg.WaitReplicas = n
+		case "wait_timeout":
+			d, err := time.ParseDuration(v[0])
+			if err != nil || d <= 0 {
+				return cfg, badURL(fmt.Sprintf("wait_timeout=%q: want a positive Go duration", v[0]))
+			}
+			cfg.WaitTimeout = d
+		default:
+			return cfg, badURL(fmt.Sprintf("unsupported query parameter %q (prefix, wait and wait_timeout are)", k))
 		}
 	}
-	return q.Get("prefix"), nil
+	if cfg.WaitTimeout > 0 && cfg.WaitReplicas == 0 {
+		return cfg, badURL("wait_timeout needs wait")
+	}
+	return cfg, nil
 }
 
 // clientOptions are the options NewFromURL sets on every client.

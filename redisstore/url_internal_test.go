@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestParseURL checks what parseURL takes from good URLs.
@@ -17,6 +18,8 @@ func TestParseURL(t *testing.T) {
 		user, password     string
 		tls, single        bool
 		prefix, serverName string
+		wait               int
+		waitTimeout        time.Duration
 	}{
 		{url: "redis://localhost", addrs: []string{"localhost:6379"}, single: true},
 		{url: "redis://10.0.0.1:6380/2", addrs: []string{"10.0.0.1:6380"}, db: 2, single: true},
@@ -27,10 +30,14 @@ func TestParseURL(t *testing.T) {
 		{url: "REDIS://h?prefix=app%3A", addrs: []string{"h:6379"}, single: true, prefix: "app:"},
 		{url: "redis+cluster://a:7000,b:7001,c", addrs: []string{"a:7000", "b:7001", "c:6379"}},
 		{url: "rediss+cluster://u:p@a:7000,b:7001/0", addrs: []string{"a:7000", "b:7001"}, user: "u", password: "p", tls: true},
+		{url: "redis+cluster://a:7000?wait=1&wait_timeout=100ms", addrs: []string{"a:7000"}, wait: 1, waitTimeout: 100 * time.Millisecond},
+		{url: "redis://h?wait=2&prefix=x", addrs: []string{"h:6379"}, single: true, prefix: "x", wait: 2},
+		{url: "redis://h?wait=0", addrs: []string{"h:6379"}, single: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.url, func(t *testing.T) {
-			opt, prefix, err := parseURL(tc.url)
+			opt, cfg, err := parseURL(tc.url)
+			prefix := cfg.Prefix
 			if err != nil {
 				t.Fatalf("got error %v, want nil", err)
 			}
@@ -40,6 +47,9 @@ func TestParseURL(t *testing.T) {
 			if opt.SelectDB != tc.db || opt.Username != tc.user || opt.Password != tc.password || prefix != tc.prefix {
 				t.Errorf("db, user, password, prefix: got %d %q %q %q, want %d %q %q %q",
 					opt.SelectDB, opt.Username, opt.Password, prefix, tc.db, tc.user, tc.password, tc.prefix)
+			}
+			if cfg.WaitReplicas != tc.wait || cfg.WaitTimeout != tc.waitTimeout {
+				t.Errorf("wait, wait_timeout: got %d %v, want %d %v", cfg.WaitReplicas, cfg.WaitTimeout, tc.wait, tc.waitTimeout)
 			}
 			if (opt.TLSConfig != nil) != tc.tls || opt.ForceSingleClient != tc.single {
 				t.Errorf("TLS, single: got %t %t, want %t %t", opt.TLSConfig != nil, opt.ForceSingleClient, tc.tls, tc.single)
@@ -78,6 +88,13 @@ func TestParseURLErrors(t *testing.T) {
 		"redis://h?db=1",
 		"redis://h?prefix=a&prefix=b",
 		"redis://h?prefix=",
+		"redis://h?wait=-1",
+		"redis://h?wait=one",
+		"redis://h?wait=",
+		"redis://h?wait=1&wait=2",
+		"redis://h?wait=1&wait_timeout=100",
+		"redis://h?wait=1&wait_timeout=-1s",
+		"redis://h?wait_timeout=1s",
 		"redis://h#frag",
 		"redis://a:b:c",
 		"redis://h%zz",
@@ -101,7 +118,7 @@ func TestParseURLErrors(t *testing.T) {
 // is a list of host:port addresses.
 func FuzzParseURL(f *testing.F) {
 	for _, s := range []string{
-		"redis://localhost", "rediss://u:p@h:1/2?prefix=x", "redis+cluster://a:1,b:2",
+		"redis://localhost", "rediss://u:p@h:1/2?prefix=x", "redis+cluster://a:1,b:2?wait=1&wait_timeout=5ms",
 		"redis://[::1]", "redis://h:99999", "redis://@/?#",
 	} {
 		f.Add(s)
