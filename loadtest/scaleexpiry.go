@@ -44,7 +44,7 @@ func expiryRun(ctx context.Context, o options, s *scaleStore, out io.Writer) (ex
 	h := readHandler(s.m)
 	end := first.Add(o.scale.expireOver + o.scale.sweepEvery + o.scale.secs)
 	fmt.Fprintf(out, "%-9s %-7s %8s %9s %9s %6s %8s\n", "window", "phase", "req/s", "p50", "p99", "fail", "removed")
-	for t := time.Now(); t.Before(end); t = time.Now() {
+	for t := time.Now(); t.Before(end) && ctx.Err() == nil; t = time.Now() {
 		l := readLoad(ctx, h, s.tokens, o.scale.conns, o.scale.secs)
 		phase := "before"
 		if t.Add(o.scale.secs).After(first) {
@@ -56,10 +56,13 @@ func expiryRun(ctx context.Context, o options, s *scaleStore, out io.Writer) (ex
 		}
 		f.printWindow(out, t.Sub(first), phase, l.figures(), s.expired.Load())
 	}
-	for before.took < baseline/2 {
+	for before.took < baseline/2 && ctx.Err() == nil {
 		l := readLoad(ctx, h, s.tokens, o.scale.conns, o.scale.secs)
 		before.add(l)
 		f.printWindow(out, time.Since(first), "after", l.figures(), s.expired.Load())
+	}
+	if err := ctx.Err(); err != nil {
+		return f, err
 	}
 	f.before, f.during, f.removed = before.figures(), during.figures(), s.expired.Load()
 	fmt.Fprintf(out, "expiry on %s: p99 %s before, %s during (%.2f), worst window %s; requests/s %.0f before, %.0f during; removed by its sweeper %d of %d\n",

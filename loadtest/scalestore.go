@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -150,11 +151,10 @@ func fillScale(ctx context.Context, o options, label string, n int, progress io.
 	}
 	t0 := time.Now()
 	plan := newFillPlan(n, o.scale.sample, o.scale.userSessions, t0)
-	err = createAll(ctx, fs, n, progress, plan.record)
-	fs.Close()
-	if err != nil {
-		return nil, fmt.Errorf("filling %s: %w", label, err)
+	if err := createAll(ctx, fs, n, progress, plan.record); err != nil {
+		return nil, errors.Join(fmt.Errorf("filling %s: %w", label, err), dropScaleStore(o, label, fs)())
 	}
+	fs.Close()
 	rate := float64(n) / time.Since(t0).Seconds()
 	fmt.Fprintf(progress, "filled %s: %d sessions in %s (%.0f/s)\n", label, n, time.Since(t0).Round(time.Millisecond), rate)
 	ss := &scaleStore{label: label, n: n, tokens: plan.tokens, fillRate: rate}
@@ -281,6 +281,7 @@ func newScaleToken() (string, sessiond.Hash) {
 // createAll creates record(i) for every i below n in s, fillWorkers at a
 // time, reporting progress every tenth.
 func createAll(ctx context.Context, s sessiond.Store, n int, progress io.Writer, record func(i int) *sessiond.Record) error {
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -305,5 +306,8 @@ func createAll(ctx context.Context, s sessiond.Store, n int, progress io.Writer,
 	}
 	wg.Wait()
 	close(errs)
-	return <-errs
+	if err := <-errs; err != nil {
+		return err
+	}
+	return parent.Err() // interrupted: the fill is not complete
 }
