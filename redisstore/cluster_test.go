@@ -76,15 +76,16 @@ func startCluster() (*testCluster, error) {
 	return c, nil
 }
 
-// startNodes starts n Cluster-enabled servers on free ports.
-func (c *testCluster) startNodes(n int) error {
+// startNodes starts n Cluster-enabled servers on free ports, with extra
+// arguments.
+func (c *testCluster) startNodes(n int, extra ...string) error {
 	for range n {
 		port, err := freePort()
 		if err != nil {
 			return err
 		}
 		conf := filepath.Join(c.dir, "nodes-"+strconv.Itoa(port)+".conf")
-		s, err := startServer(c.dir, port, "--cluster-enabled", "yes", "--cluster-config-file", conf)
+		s, err := startServer(c.dir, port, append([]string{"--cluster-enabled", "yes", "--cluster-config-file", conf}, extra...)...)
 		if err != nil {
 			return err
 		}
@@ -94,12 +95,12 @@ func (c *testCluster) startNodes(n int) error {
 	return nil
 }
 
-// create joins the servers into a Cluster with redis-cli and waits until
-// every node says cluster_state:ok.
-func (c *testCluster) create() error {
+// create joins the servers into a Cluster with redis-cli, with extra
+// arguments, and waits until every node says cluster_state:ok.
+func (c *testCluster) create(extra ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	args := append(append([]string{"--cluster", "create"}, c.addrs...), "--cluster-yes")
+	args := append(append(append([]string{"--cluster", "create"}, c.addrs...), extra...), "--cluster-yes")
 	if out, err := exec.CommandContext(ctx, "redis-cli", args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("redis-cli --cluster create: %v: %s", err, out)
 	}
