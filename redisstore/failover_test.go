@@ -176,7 +176,8 @@ func startReplicatedCluster(t *testing.T) *testCluster {
 	}
 	c := &testCluster{dir: dir}
 	t.Cleanup(c.stop)
-	if err := c.startNodes(6, "--cluster-node-timeout", strconv.Itoa(int(failoverNodeTimeout.Milliseconds()))); err != nil {
+	timeout := strconv.Itoa(int(failoverNodeTimeout.Milliseconds()))
+	if err := c.startNodes(6, "--cluster-node-timeout", timeout, "--repl-diskless-sync-delay", "0"); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.create("--cluster-replicas", "1"); err != nil {
