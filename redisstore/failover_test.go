@@ -26,6 +26,7 @@ const (
 	resumeWithin        = 5 * time.Second
 	failoverSessions    = 300 // signed in before the load, 1 in 6 then revoked
 	failoverWorkers     = 8
+	linkDownLogins      = 50
 )
 
 // failoverKnobs are the settings a longer run may change from the
@@ -51,7 +52,9 @@ func knob(t *testing.T, name string, def int) int {
 
 // TestClusterFailover kills -9 a master of a Cluster of three masters with
 // a replica each, under a load of logins and validations through a
-// Manager, without and with wait=1. In both modes: no revoked session is
+// Manager, without and with wait=1, at once (Kill) or just after cutting
+// its link to its replica (LinkDownKill), which the replica then lacks
+// the last writes of. In every case: no revoked session is
 // let through and no session is answered invalid unless it was lost (it
 // is still missing once the Cluster is back); validations work again
 // within resumeWithin of the replica's promotion, on the same store and
@@ -76,15 +79,21 @@ func TestClusterFailover(t *testing.T) {
 		{"Async", ""},
 		{"Wait", "&wait=1&wait_timeout=200ms"},
 	} {
-		t.Run(mode.name, func(t *testing.T) {
-			for i := range rounds {
-				fig := failover(t, mode.query, logins)
-				t.Logf("%s round %d: %s", mode.name, i+1, fig)
-				if mode.query != "" && fig.lostBefore+fig.lostAfter != 0 {
-					t.Errorf("acknowledged logins lost: %d before the kill, %d after, want 0", fig.lostBefore, fig.lostAfter)
-				}
+		for _, linkDown := range []bool{false, true} {
+			name := mode.name + "/Kill"
+			if linkDown {
+				name = mode.name + "/LinkDownKill"
 			}
-		})
+			t.Run(name, func(t *testing.T) {
+				for i := range rounds {
+					fig := failover(t, mode.query, logins, linkDown)
+					t.Logf("%s round %d: %s", name, i+1, fig)
+					if mode.query != "" && fig.lostBefore+fig.lostAfter != 0 {
+						t.Errorf("acknowledged logins lost: %d before the kill, %d after, want 0", fig.lostBefore, fig.lostAfter)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -109,8 +118,11 @@ func (f failoverFigures) String() string {
 
 // failover runs one failover on a new Cluster, with a store made by
 // NewFromURL with the query parameters query, once the load has made
-// logins logins, and returns its figures.
-func failover(t *testing.T, query string, logins int) failoverFigures {
+// logins logins, and returns its figures. With linkDown, the master's
+// link to its replica is cut just before the kill, as by a network
+// fault, and the load goes on until it has made linkDownLogins more
+// logins, or for two seconds.
+func failover(t *testing.T, query string, logins int, linkDown bool) failoverFigures {
 	c := startReplicatedCluster(t)
 	s, err := redisstore.NewFromURL(t.Context(), "redis+cluster://"+strings.Join(c.addrs, ",")+"?prefix=failover:"+query)
 	if err != nil {
@@ -139,6 +151,9 @@ func failover(t *testing.T, query string, logins int) failoverFigures {
 	}
 
 	victim, replica := c.masterAndReplica(t)
+	if linkDown {
+		l.cutLink(t, victim.addr(), replica)
+	}
 	l.killed.Store(true)
 	killed := time.Now()
 	victim.stop()
@@ -164,6 +179,29 @@ func failover(t *testing.T, query string, logins int) failoverFigures {
 	wg.Wait()
 	l.check(t, &fig)
 	return fig
+}
+
+// cutLink closes the replication link of the master at addr, after
+// making its replica's reconnection fail (it then logs in as a user the
+// master does not know), and lets the load make linkDownLogins logins.
+func (l *failoverLoad) cutLink(t *testing.T, addr, replica string) {
+	n := l.logins()
+	for _, cmd := range []string{"CONFIG SET masteruser failover-test", "CONFIG SET masterauth none"} {
+		if got, err := command(replica, cmd); got != "+OK" {
+			t.Fatalf("%s: got %q (%v), want +OK", cmd, got, err)
+		}
+	}
+	if _, err := command(addr, "CLIENT KILL TYPE replica"); err != nil {
+		t.Fatal(err)
+	}
+	// With wait, logins that write to addr are refused meanwhile, and the
+	// load may make fewer: the deadline is then the end of this fault.
+	waitFor(2*time.Second, func() error {
+		if l.logins() < n+linkDownLogins {
+			return errors.New("not enough logins yet")
+		}
+		return nil
+	})
 }
 
 // startReplicatedCluster starts three masters with a replica each and a
