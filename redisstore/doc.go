@@ -134,7 +134,10 @@
 // refuses the writes of its slots, as after a failover until the dead
 // node returns as a replica (reads go on). With Redis's own
 // min-replicas-to-write a master refuses writes when too few replicas are
-// connected, but still acknowledges a write they have not received.
+// connected, but still acknowledges a write they have not received. After
+// a diskless full sync (repl-diskless-sync, Redis's default), the master
+// holds its stream to the replica back until the replica's first
+// acknowledgement, up to a second later: writes may time out meanwhile.
 // A write that a master redirects (MOVED, while a resharding migrates
 // slots) is retried by the client on the other master without its WAIT:
 // the guarantee covers failovers, not writes made while slots migrate.

@@ -11,8 +11,14 @@ import (
 	"github.com/sessiond/sessiond/storetest"
 )
 
+// replicationArgs are the arguments of a test's master with replicas:
+// sync through a file, at once. A diskless sync would hold the master's
+// stream back until the replica's first acknowledgement, up to a second
+// after it says it is in sync, and a write's WAIT time out meanwhile.
+var replicationArgs = []string{"--repl-diskless-sync", "no"}
+
 // startReplicated starts a standalone Redis with one replica, waits until
-// the replica is in sync, and returns both. They stop when tb ends.
+// the replica says it is in sync, and returns both. They stop when tb ends.
 func startReplicated(tb testing.TB) (master, replica *redisServer) {
 	tb.Helper()
 	if !haveRedisServer() {
@@ -26,7 +32,7 @@ func startReplicated(tb testing.TB) (master, replica *redisServer) {
 		}
 		ports[i] = p
 	}
-	master, err := startServer(tb.TempDir(), ports[0], "--repl-diskless-sync-delay", "0")
+	master, err := startServer(tb.TempDir(), ports[0], replicationArgs...)
 	if err != nil {
 		tb.Fatal(err)
 	}
