@@ -55,6 +55,9 @@ func mustDecode(t *testing.T, s string) []byte {
 func TestCheck_Token_R41(t *testing.T) {
 	p := newProtection(newClock(), nil)
 	tok, _ := issue(t, p, "s1")
+	for !strings.ContainsAny(tok, "-_") { // so that standard base64 differs
+		tok, _ = issue(t, p, "s1")
+	}
 	other, _ := issue(t, p, "s2")
 	foreignKey, _ := issue(t, csrf.New(csrf.Config{SessionID: sessionID}), "s1")
 	tests := []struct {
@@ -80,9 +83,6 @@ func TestCheck_Token_R41(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.name == "standard base64" && !strings.ContainsAny(tok, "-_") {
-				t.Skip("token has no character that differs in standard base64")
-			}
 			for _, in := range []string{"header", "field"} {
 				r := withSession(postToken(tt.tok), "s1")
 				if in == "header" {
