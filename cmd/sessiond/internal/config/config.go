@@ -124,7 +124,7 @@ func newFlagSet(command string, c *Config, proxies, origins *string) *flag.FlagS
 	c.BoundCookieLifetime, c.DeviceBinding = sessiond.DefaultBoundCookieLife, command == "demo"
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8443", "listen `address`")
 	fs.StringVar(&c.DataDir, "data-dir", "./sessiond-data", "`directory` for the embedded store, the development certificate and generated keys")
-	fs.StringVar(&c.Store, "store", "", "store `URL`: memory://, bolt://PATH, redis://HOST:PORT/DB, rediss://..., redis+cluster://H1:P1,H2:P2, postgres://... (default bolt://<data-dir>/sessions.db)")
+	fs.StringVar(&c.Store, "store", "", "store `URL`: memory://, bolt://PATH, redis://HOST:PORT/DB, rediss://..., redis+cluster://H1:P1,H2:P2, postgres://... (default bolt://<data-dir>/sessions.db); a Redis URL may add ?wait=N to acknowledge a write only once N replicas have it")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate `file` (PEM); without it a self-signed localhost certificate is made in the data directory")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key `file` (PEM)")
 	fs.Var((*boolValue)(&c.InsecureHTTP), "insecure-http", "serve plain HTTP: only on a loopback address or behind --trusted-proxies (a proxy that terminates TLS)")
