@@ -19,21 +19,8 @@ import (
 // Create stores rec. It returns [sessiond.ErrConflict] if a record with
 // the same ID exists, or if any of rec's token hashes, current or retired,
 // leads to another record.
-func (s *Store) Create(_ context.Context, rec *sessiond.Record) error {
-	val, err := encodeValue(rec)
-	if err != nil {
-		return err
-	}
-	hs, id := rec.Hashes(), []byte(rec.ID)
-	var conflict bool
-	err = s.write("create", withSessions(func(b sessions) error {
-		conflict = b.records.Get(id) != nil || !b.hashesFree(id, hs)
-		if conflict {
-			return nil
-		}
-		return b.put(rec, hs, val)
-	}))
-	return outcome(err, conflict)
+func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
+	return s.CreateWithEvents(ctx, rec, nil)
 }
 
 // CreateWithEvents is Create and, once the record is stored, AppendEvent
@@ -59,7 +46,7 @@ func (s *Store) CreateWithEvents(_ context.Context, rec *sessiond.Record, events
 		if conflict {
 			return nil
 		}
-		if err := b.put(rec, hs, val); err != nil {
+		if err := b.put(rec, hs, val); err != nil || len(events) == 0 {
 			return err
 		}
 		a, err := auditOf(tx)

@@ -11,15 +11,8 @@ import (
 // Create stores a copy of rec. It returns [sessiond.ErrConflict] if a
 // record with the same ID exists, or if any of rec's token hashes, current
 // or retired, leads to another record.
-func (s *Store) Create(_ context.Context, rec *sessiond.Record) error {
-	c := clone(rec)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.byID[c.ID]; ok || !s.hashesFree(c.ID, c.Hashes()) {
-		return sessiond.ErrConflict
-	}
-	s.put(c)
-	return nil
+func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
+	return s.CreateWithEvents(ctx, rec, nil)
 }
 
 // CreateWithEvents is Create followed, once the record is stored, by

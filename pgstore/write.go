@@ -18,16 +18,7 @@ import (
 // the session's row, in one statement and one round trip. It returns
 // [sessiond.ErrConflict] if the id or any hash is taken.
 func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
-	raw, err := rec.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("pgstore: create: %w", err)
-	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	hs := hashes(rec)
-	_, err = s.pool.Exec(ctx, s.q.create, rec.ID, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], tokenSet(hs))
-	return writeErr("create", err)
+	return s.CreateWithEvents(ctx, rec, nil)
 }
 
 // CreateWithEvents is Create and AppendEvent of each event in one
@@ -41,10 +32,15 @@ func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, even
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	hs := hashes(rec)
-	ev := eventColumns(events)
-	_, err = s.pool.Exec(ctx, s.q.createWithEvents, rec.ID, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], tokenSet(hs),
-		ev.times, ev.text[0], ev.text[1], ev.text[2], ev.text[3], ev.text[4], ev.text[5], ev.text[6], ev.text[7])
+	args := []any{rec.ID, rec.UserID, rec.Version,
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], tokenSet(hs)}
+	query := s.q.create
+	if len(events) > 0 {
+		ev := eventColumns(events)
+		query = s.q.createWithEvents
+		args = append(args, ev.times, ev.text[0], ev.text[1], ev.text[2], ev.text[3], ev.text[4], ev.text[5], ev.text[6], ev.text[7])
+	}
+	_, err = s.pool.Exec(ctx, query, args...)
 	return writeErr("create", err)
 }
 

@@ -7,39 +7,11 @@ import (
 	"github.com/sessiond/sessiond"
 )
 
-// Create stores rec: its id key (SET NX), then in one pipeline its home
-// and a link for each retired hash, then its user's index entry and its
-// place in the list, which ListUser and ListAll trust to lead to a home.
-// Three round trips, two for an anonymous record. A taken id or hash is [sessiond.ErrConflict], and what
-// was written is taken back.
+// Create stores rec: CreateWithEvents without events, two round trips
+// (see there). A taken id or hash is [sessiond.ErrConflict], and what was
+// written is taken back.
 func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	home, err := encode(rec)
-	if err != nil {
-		return wrap("create", err)
-	}
-	cur := hashName(rec.TokenHash)
-	res, err := s.write(ctx, s.idCall(rec, cur))
-	if err != nil {
-		return wrap("create", err)
-	}
-	if rueidis.IsRedisNil(res[0].Error()) { // NX: the id is taken
-		return sessiond.ErrConflict
-	}
-	calls := append([]call{s.homeCall(rec, home)}, s.linkCalls(rec, cur, false)...)
-	if res, err = s.write(ctx, calls...); err != nil {
-		return wrap("create", err)
-	}
-	if !claimed(res) {
-		return s.undoCreate(ctx, rec, calls, res, true)
-	}
-	if rec.UserID == "" {
-		return nil
-	}
-	add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
-	_, err = s.write(ctx, append(s.listCalls(rec), add)...)
-	return wrap("create", err)
+	return s.CreateWithEvents(ctx, rec, nil)
 }
 
 // CreateWithEvents is Create and AppendEvent of each event in two round

@@ -86,7 +86,7 @@ func TestWaitStandalone(t *testing.T) {
 }
 
 // BenchmarkWait is the cost of waiting for a replica: Create of a user's
-// record (three round trips) on a standalone Redis with one replica on the
+// record (two round trips) on a standalone Redis with one replica on the
 // loopback, with wait off and wait=1, one at a time and many at once.
 func BenchmarkWait(b *testing.B) {
 	master, _ := startReplicated(b)
