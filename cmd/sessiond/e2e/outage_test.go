@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os/exec"
@@ -44,6 +45,24 @@ func startRedis(t *testing.T, addr string) *redisServer {
 	}
 }
 
+// restartableAddr returns a free loopback address whose port is below
+// Linux's ephemeral range (32768 and up) and the ports redisstore's tests
+// pick (10000 and up): a server stopped and started again on it does not
+// find it taken meanwhile by an outgoing connection or a listener on port
+// 0 of a test running beside this one.
+func restartableAddr(t *testing.T) string {
+	t.Helper()
+	for range 100 {
+		addr := "127.0.0.1:" + strconv.Itoa(7000+rand.IntN(2000))
+		if ln, err := net.Listen("tcp", addr); err == nil {
+			ln.Close()
+			return addr
+		}
+	}
+	t.Fatal("no free port from 7000 to 8999")
+	return ""
+}
+
 // kill ends the server at once, as a crash would.
 func (r *redisServer) kill() {
 	if r.cmd.ProcessState == nil {
@@ -59,7 +78,7 @@ func (r *redisServer) kill() {
 // its cause, without a token; and once a server answers on the address
 // again, sessiond serves without a restart.
 func TestStoreOutage_R51(t *testing.T) {
-	addr := freeAddr(t)
+	addr := restartableAddr(t)
 	redis := startRedis(t, addr)
 	s := startApp(t, "redis://"+addr+"/0")
 	created := s.call(t, "POST", "/v1/sessions", map[string]any{"user_id": "alice"})
