@@ -32,9 +32,8 @@ func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, even
 	if err != nil {
 		return wrap("create", err)
 	}
-	cur := hashName(rec.TokenHash)
-	claims := append([]call{s.homeCall(rec, home)}, s.linkCalls(rec, cur, false)...)
-	res, err := s.write(ctx, append([]call{s.idCall(rec, cur)}, claims...)...)
+	claims := append([]call{s.homeCall(rec, home)}, s.linkCalls(rec, hashName(rec.TokenHash), false)...)
+	res, err := s.write(ctx, append([]call{s.idCall(rec)}, claims...)...)
 	if err != nil {
 		return wrap("create", err)
 	}
@@ -43,8 +42,7 @@ func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, even
 	}
 	var calls []call
 	if rec.UserID != "" {
-		add := call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}}
-		calls = append(s.listCalls(rec), add)
+		calls = append(s.listCalls(rec), s.addUserCall(rec))
 	}
 	_, err = s.write(ctx, append(calls, s.eventCalls(events)...)...)
 	return wrap("create", err)
@@ -59,11 +57,11 @@ func encode(rec *sessiond.Record) (string, error) {
 	return homeValue(rec, payload)
 }
 
-// idCall sets the id key of rec, naming the home cur, unless the id is
-// taken (SET NX, which then answers nil).
-func (s *Store) idCall(rec *sessiond.Record, cur string) call {
+// idCall sets the id key of rec, naming its home, unless the id is taken
+// (SET NX, which then answers nil).
+func (s *Store) idCall(rec *sessiond.Record) call {
 	k := s.k.id(rec.ID)
-	return call{key: k, cmd: s.c.B().Set().Key(k).Value(cur).Nx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}
+	return call{key: k, cmd: s.c.B().Set().Key(k).Value(idValue(rec.TokenHash)).Nx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}
 }
 
 // homeCall claims the home of rec, its current hash's key, with the value

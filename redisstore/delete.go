@@ -21,6 +21,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return wrap("delete", err)
 	}
+	h = homeOf(h)
 	for range maxHops {
 		home, to, err := s.removeAt(ctx, id, h)
 		switch {
@@ -67,7 +68,7 @@ func (s *Store) unindex(ctx context.Context, home tok) error {
 		calls = append(calls, call{s: drop, key: s.k.token(hashName(rt.Hash)), args: []string{id, string(kindLink)}})
 	}
 	if rec.UserID != "" {
-		calls = append(calls, call{key: s.k.user(rec.UserID), cmd: s.c.B().Srem().Key(s.k.user(rec.UserID)).Member(id).Build()}, s.unlistCall(rec))
+		calls = append(calls, call{s: removeUser, key: s.k.user(rec.UserID), args: []string{id}}, s.unlistCall(rec))
 	}
 	_, err = s.write(ctx, calls...)
 	return wrap("delete", err)

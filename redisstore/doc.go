@@ -12,14 +12,15 @@
 // Every key starts with Config.Prefix ("sessiond:" by default):
 //
 //	t:<hex of a token hash>  string  the record's home, or a link to it
-//	i:<record id>            string  hex of the current token hash
-//	u:<user id>              set     ids of the user's records
+//	i:<record id>            string  the current token hash (32 bytes)
+//	u:<user id>              zset    ids of the user's records, scored by
+//	                                 their absolute deadlines
 //	list                     zset    users' records: absolute deadline + id
 //	audit                    stream  audit events
 //
 // A record lives in the key of its current token hash, its home, which
-// holds a small fixed-width header (LastSeenAt, IdleExpiresAt, the
-// absolute deadline, the version, the id) followed by the record as
+// holds a header of four 64-bit integers (LastSeenAt, IdleExpiresAt, the
+// absolute deadline, the version) followed by the record as
 // [sessiond.Record.MarshalBinary] encodes it. The key of each retired hash
 // holds a link: the id and the hash of the home. The id key leads from the
 // id to the home, for Get, Touch, Update, Delete and ListUser.
@@ -49,12 +50,12 @@
 //	TouchToken 1 (a script on the home the current hash names); after a
 //	           rotation, one more per link, or Touch's 2 if none leads on
 //	Create     3 (SET NX of the id key; the home and links in one
-//	           pipeline; the user's set and the list), 2 for an anonymous
+//	           pipeline; the user's index and the list), 2 for an anonymous
 //	           session
 //	Update     4 at most (the home, found by the record's own hashes; claims of new
-//	           keys; the compare-and-swap; the id key, links, user sets, list)
+//	           keys; the compare-and-swap; the id key, links, user indexes, list)
 //	Delete     3 (the id key, the home, the rest in one pipeline)
-//	ListUser   3 (the set; the id keys; the homes), whatever its size
+//	ListUser   3 (the index; the id keys; the homes), whatever its size
 //	ListAll    3 per batch of at least 100 members of the list (the
 //	           members; the id keys; the homes): one batch for a page of
 //	           up to 100 live sessions
@@ -71,14 +72,15 @@
 // Redis forgets records: a home expires at [sessiond.Record.ExpiresAt], and
 // Touch moves its expiry with the idle deadline, never past the absolute
 // one and only if the home still exists, so that a late touch never brings
-// back a session. Links, the id key and the user's set expire at the
-// absolute deadline: a link is only of use while its home lives, and
-// outliving it leads nowhere. The clock is the Redis server's; the Manager
+// back a session. Links and the id key expire at the absolute deadline: a
+// link is only of use while its home lives, and outliving it leads
+// nowhere. The user's index expires at the latest absolute deadline of its
+// records, and an id leaves it at the next addition after its own. The clock is the Redis server's; the Manager
 // checks every deadline with its own. Expiry times are rounded up to the
 // millisecond. The store is no [sessiond.ExpiryWatcher]: Redis expires
 // keys silently.
 //
-// ListUser drops the ids of records that are gone from the user's set on
+// ListUser drops the ids of records that are gone from the user's index on
 // its way.
 //
 // ListAll reads the list, a sorted set whose members (all of score 0,

@@ -115,7 +115,7 @@ func TestPrefixIsolation(t *testing.T) {
 	}
 }
 
-// TestListUserForgets checks that ListUser removes from the user's set
+// TestListUserForgets checks that ListUser removes from the user's index
 // the ids whose id key is gone, as at the absolute deadline, and keeps
 // the others.
 func TestListUserForgets(t *testing.T) {
@@ -136,9 +136,9 @@ func TestListUserForgets(t *testing.T) {
 	if recs, err := s.ListUser(ctx, user); len(recs) != 1 || err != nil || recs[0].ID != kept.ID {
 		t.Fatalf("ListUser: got (%d records, %v), want only %s", len(recs), err, kept.ID)
 	}
-	ids, err := c.Do(ctx, c.B().Smembers().Key(prefix+"u:"+user).Build()).AsStrSlice()
+	ids, err := c.Do(ctx, c.B().Zrange().Key(prefix+"u:"+user).Min("0").Max("-1").Build()).AsStrSlice()
 	if err != nil || len(ids) != 1 || ids[0] != kept.ID {
-		t.Errorf("user set: got (%v, %v), want [%s]", ids, err, kept.ID)
+		t.Errorf("user index: got (%v, %v), want [%s]", ids, err, kept.ID)
 	}
 }
 

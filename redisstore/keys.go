@@ -55,6 +55,20 @@ func listMember(abs time.Time, id string) string {
 	return fmt.Sprintf("%016x", max(abs.UnixMicro(), 0)) + id
 }
 
+// idValue is what the id key of a record whose home is the key of h
+// holds: the 32 bytes of h.
+func idValue(h sessiond.Hash) string { return string(h[:]) }
+
+// homeOf is the hash name of the home that v, an id key's value, names:
+// v holds the hash's 32 bytes or, written by releases before this one,
+// its 64 hex digits.
+func homeOf(v string) string {
+	if len(v) == len(sessiond.Hash{}) {
+		return hex.EncodeToString([]byte(v))
+	}
+	return v
+}
+
 // hashName is how a token hash appears in key names and links.
 func hashName(h sessiond.Hash) string { return hex.EncodeToString(h[:]) }
 

@@ -30,7 +30,7 @@ func (s *Store) unlistCall(rec *sessiond.Record) call {
 // ListAll returns up to limit records of users after the position after,
 // in the order of [sessiond.SessionLister], from the list: a batch of its
 // members from after backwards, then their id keys and their homes in a
-// pipeline each, as ListUser reads a user's set; three round trips a
+// pipeline each, as ListUser reads a user's index; three round trips a
 // batch. Members whose id key is gone (the record was deleted, or its
 // absolute deadline passed) leave the list on the way. Those that lead
 // to no home (the record expired when idle) are passed over; they leave

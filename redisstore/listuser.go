@@ -7,13 +7,13 @@ import (
 	"github.com/sessiond/sessiond"
 )
 
-// ListUser returns the records of userID from the user's set of ids:
-// the set, then the ids' id keys in one pipeline, then their homes in
+// ListUser returns the records of userID from the user's index of ids:
+// the index, then the ids' id keys in one pipeline, then their homes in
 // another. Three round trips, whatever the number of records (more for a
 // home a rotation is moving). Ids whose id key is gone (the record was
-// deleted, or its absolute deadline passed) leave the set on the way, in a
+// deleted, or its absolute deadline passed) leave the index on the way, in a
 // fourth. Ids that lead to no home (it expired when idle) or to a record
-// of another user are skipped; they leave the set at the absolute
+// of another user are skipped; they leave the index at the absolute
 // deadline, with their id key. An id is never removed on what a lookup
 // racing an update might see.
 func (s *Store) ListUser(ctx context.Context, userID string) ([]*sessiond.Record, error) {
@@ -22,7 +22,7 @@ func (s *Store) ListUser(ctx context.Context, userID string) ([]*sessiond.Record
 	if userID == "" {
 		return nil, nil
 	}
-	ids, err := s.c.Do(ctx, s.c.B().Smembers().Key(s.k.user(userID)).Build()).AsStrSlice()
+	ids, err := s.run1(ctx, call{s: userIDs, key: s.k.user(userID)}).AsStrSlice()
 	if err != nil || len(ids) == 0 {
 		return nil, wrap("list user", err)
 	}
@@ -46,13 +46,18 @@ func (s *Store) ListUser(ctx context.Context, userID string) ([]*sessiond.Record
 	return recs, s.forget(ctx, userID, dead)
 }
 
-// forget removes dead ids from the user's set.
+// addUserCall adds rec to its user's index.
+func (s *Store) addUserCall(rec *sessiond.Record) call {
+	return call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt), millis(s.cfg.Now())}}
+}
+
+// forget removes dead ids from the user's index.
 func (s *Store) forget(ctx context.Context, userID string, dead []string) error {
 	if len(dead) == 0 {
 		return nil
 	}
-	cmd := s.c.B().Srem().Key(s.k.user(userID)).Member(dead...).Build()
-	return wrap("list user", s.c.Do(ctx, cmd).Error())
+	_, err := s.write(ctx, call{s: removeUser, key: s.k.user(userID), args: dead})
+	return wrap("list user", err)
 }
 
 // locateAll is locate for many ids at once, in two pipelines; a home
@@ -73,8 +78,8 @@ func (s *Store) locateAll(ctx context.Context, ids []string) (homes []tok, dead 
 		case err != nil:
 			return nil, nil, err
 		default:
-			hashes[i] = h
-			reads = append(reads, call{cmd: s.c.B().Get().Key(s.k.token(h)).Build()})
+			hashes[i] = homeOf(h)
+			reads = append(reads, call{cmd: s.c.B().Get().Key(s.k.token(hashes[i])).Build()})
 		}
 	}
 	homes, err = s.readHomes(ctx, ids, hashes, s.run(ctx, reads...))

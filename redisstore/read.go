@@ -97,7 +97,7 @@ func (s *Store) locate(ctx context.Context, id string) (tok, error) {
 	if err != nil {
 		return tok{}, err
 	}
-	t, err := s.readToken(ctx, h)
+	t, err := s.readToken(ctx, homeOf(h))
 	if err != nil || t.id != id {
 		return tok{}, err
 	}
@@ -131,7 +131,8 @@ func (s *Store) follow(ctx context.Context, t tok) (tok, error) {
 // locateOnce is the fallback of follow: the home that the id key names,
 // unless that is where the links ended (from).
 func (s *Store) locateOnce(ctx context.Context, id, from string) (tok, error) {
-	h, err := s.c.Do(ctx, s.c.B().Get().Key(s.k.id(id)).Build()).ToString()
+	v, err := s.c.Do(ctx, s.c.B().Get().Key(s.k.id(id)).Build()).ToString()
+	h := homeOf(v)
 	if rueidis.IsRedisNil(err) || (err == nil && h == from) {
 		return tok{}, nil
 	}

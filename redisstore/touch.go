@@ -44,7 +44,7 @@ func (s *Store) touchByID(ctx context.Context, id string, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.touchFrom(ctx, h, args)
+	_, err = s.touchFrom(ctx, homeOf(h), args)
 	return err
 }
 

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"slices"
+	"strconv"
 
 	"github.com/redis/rueidis"
 	"github.com/sessiond/sessiond"
@@ -14,7 +15,7 @@ import (
 // keys of new hashes (a home for a new current hash, links for new
 // retired ones, refused if another record holds one), swap the home with
 // one script that checks the version, then fix the rest of the index (the
-// id key, links, the user's set, the list). Refused claims and a failed swap take
+// id key, links, the user's index, the list). Refused claims and a failed swap take
 // back what the claims made and answer [sessiond.ErrConflict].
 //
 // A new current hash moves the home: the swap turns the old home into a
@@ -91,7 +92,7 @@ func (s *Store) updateClaims(rec, old *sessiond.Record, from, value string) []ca
 		}
 	}
 	if rec.UserID != "" && rec.UserID != old.UserID {
-		calls = append(calls, call{s: addUser, key: s.k.user(rec.UserID), args: []string{rec.ID, millis(rec.AbsoluteExpiresAt)}})
+		calls = append(calls, s.addUserCall(rec))
 	}
 	return calls
 }
@@ -122,7 +123,7 @@ func (s *Store) swap(ctx context.Context, rec *sessiond.Record, version int64, f
 	if mode == from {
 		mode, exp = "same", rec.ExpiresAt()
 	}
-	args := []string{rec.ID, versionField(version), mode, value, millis(exp)}
+	args := []string{rec.ID, strconv.FormatInt(version, 10), mode, value, millis(exp)}
 	out, err := s.write(ctx, call{s: swap, key: s.k.token(from), args: args})
 	if err != nil {
 		return wrap("update", err)
@@ -166,7 +167,7 @@ func (s *Store) unclaim(rec *sessiond.Record, claims []call, res []rueidis.Redis
 
 // reindex are the writes after a successful swap of old to rec: the id
 // key names the new home, every link of rec points to it, links of hashes
-// rec no longer has go, a change of user leaves the old user's set, and
+// rec no longer has go, a change of user leaves the old user's index, and
 // the list has rec, if it is a user's, and no longer old's member if that
 // differs (a record that an update before did not finish listing is
 // listed by this one).
@@ -175,7 +176,7 @@ func (s *Store) unclaim(rec *sessiond.Record, claims []call, res []rueidis.Redis
 // the id key may still name it until this pipeline is done.
 func (s *Store) reindex(rec, old *sessiond.Record) []call {
 	cur := hashName(rec.TokenHash)
-	calls := []call{{key: s.k.id(rec.ID), cmd: s.c.B().Set().Key(s.k.id(rec.ID)).Value(cur).Xx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}}
+	calls := []call{{key: s.k.id(rec.ID), cmd: s.c.B().Set().Key(s.k.id(rec.ID)).Value(idValue(rec.TokenHash)).Xx().PxatMillisecondsTimestamp(expiry(rec.AbsoluteExpiresAt)).Build()}}
 	calls = append(calls, s.linkCalls(rec, cur, true)...)
 	keep := append(rec.Hashes(), old.TokenHash)
 	for _, h := range old.Hashes() {
@@ -184,7 +185,7 @@ func (s *Store) reindex(rec, old *sessiond.Record) []call {
 		}
 	}
 	if old.UserID != "" && old.UserID != rec.UserID {
-		calls = append(calls, call{key: s.k.user(old.UserID), cmd: s.c.B().Srem().Key(s.k.user(old.UserID)).Member(rec.ID).Build()})
+		calls = append(calls, call{s: removeUser, key: s.k.user(old.UserID), args: []string{rec.ID}})
 	}
 	if old.UserID != "" && (rec.UserID == "" || listMember(old.AbsoluteExpiresAt, old.ID) != listMember(rec.AbsoluteExpiresAt, rec.ID)) {
 		calls = append(calls, s.unlistCall(old))

@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -11,93 +12,112 @@ import (
 
 // A token key holds a string: a record's home or a link to one.
 //
-//	home: 'H' seen idle abs ver idlen id payload
+//	home: 'B' seen idle abs ver payload
 //	link: 'L' to id
 //
 // seen and idle (LastSeenAt and IdleExpiresAt, Unix microseconds, 0 for the
-// zero time) and abs (AbsoluteExpiresAt, Unix milliseconds, rounded up) are
-// 16 decimal digits; ver is the version in 20 characters ("%020d"); idlen
-// is the length of id in 5 digits; payload is [sessiond.Record.MarshalBinary].
-// Fixed widths let the scripts read a field by position, compare times as
-// strings, and let Touch overwrite seen and idle in place (SETRANGE) without
-// rewriting the payload, which still holds the times of the last write:
-// the header's win. to is the 64 hex digits of the home's hash.
+// zero time), abs (AbsoluteExpiresAt, Unix milliseconds, rounded up) and
+// ver (the version) are unsigned 64-bit big-endian integers; payload is
+// [sessiond.Record.MarshalBinary], whose id the scripts read where the
+// encoding puts it, after its format byte as a uvarint length and bytes.
+// Fixed widths let the scripts read a field by position and let Touch
+// overwrite seen and idle in place (SETRANGE) without rewriting the
+// payload, which still holds the times of the last write: the header's
+// win. to is the 64 hex digits of the home's hash.
+//
+// Releases before this one wrote homes of kind 'H', with the header in
+// decimal digits and the id in it as well (see legacyHome); they are still
+// read and touched, and the next update of the record rewrites its home as
+// 'B'.
 const (
-	kindHome = 'H'
+	kindHome = 'B'
 	kindLink = 'L'
 
-	timeWidth = 16
-	verWidth  = 20
-	idWidth   = 5
-
 	offSeen    = 1
-	offIdle    = offSeen + timeWidth
-	offAbs     = offIdle + timeWidth
-	offVer     = offAbs + timeWidth
-	offIDLen   = offVer + verWidth
-	homeHeader = offIDLen + idWidth // where the id starts
+	offIdle    = offSeen + 8
+	offAbs     = offIdle + 8
+	offVer     = offAbs + 8
+	homeHeader = offVer + 8 // where the payload starts
 
 	hashWidth = 64
-	maxID     = 99_999
 	maxTime   = 9_999_999_999_999_999 // the largest 16-digit number
+)
+
+// The layout of a home of kind 'H': seen idle abs ver idlen id payload,
+// each time in 16 decimal digits, ver in 20 and idlen, the length of id, in
+// 5.
+const (
+	kindLegacyHome    = 'H'
+	legacyOffVer      = 1 + 3*16
+	legacyOffIDLen    = legacyOffVer + 20
+	legacyHomeHeader  = legacyOffIDLen + 5
+	legacyOffIdle     = 1 + 16
+	legacyTimeWidth   = 16
+	legacyIDLenDigits = 5
 )
 
 // errTimeRange is returned for a record time that does not fit the home's
 // header: before 1970 or after the year 2286.
 var errTimeRange = errors.New("redisstore: time outside 1970-2286")
 
-// errIDLength is returned for an id longer than maxID bytes.
-var errIDLength = errors.New("redisstore: session id longer than 99,999 bytes")
-
 // homeValue is the home of rec, whose encoding is payload.
 func homeValue(rec *sessiond.Record, payload []byte) (string, error) {
-	seen, err1 := microsField(rec.LastSeenAt)
-	idle, err2 := microsField(rec.IdleExpiresAt)
-	abs, err3 := millisField(rec.AbsoluteExpiresAt)
+	seen, err1 := microsOf(rec.LastSeenAt)
+	idle, err2 := microsOf(rec.IdleExpiresAt)
+	abs, err3 := millisOf(rec.AbsoluteExpiresAt)
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return "", err
 	}
-	if len(rec.ID) > maxID {
-		return "", errIDLength
+	if rec.Version < 0 {
+		return "", fmt.Errorf("redisstore: negative version %d", rec.Version)
 	}
-	b := make([]byte, 0, homeHeader+len(rec.ID)+len(payload))
+	b := make([]byte, 0, homeHeader+len(payload))
 	b = append(b, kindHome)
-	b = append(b, seen...)
-	b = append(b, idle...)
-	b = append(b, abs...)
-	b = append(b, versionField(rec.Version)...)
-	b = appendPadded(b, int64(len(rec.ID)), idWidth)
-	b = append(b, rec.ID...)
+	b = binary.BigEndian.AppendUint64(b, uint64(seen))
+	b = binary.BigEndian.AppendUint64(b, uint64(idle))
+	b = binary.BigEndian.AppendUint64(b, uint64(abs))
+	b = binary.BigEndian.AppendUint64(b, uint64(rec.Version))
 	return string(append(b, payload...)), nil
 }
 
-// versionField is a version as the home's header holds it.
-func versionField(v int64) string { return fmt.Sprintf("%0*d", verWidth, v) }
-
-// microsField is t as the home's header holds seen and idle.
-func microsField(t time.Time) (string, error) {
+// microsOf is t in Unix microseconds, 0 for the zero time, checked to fit
+// the header of either kind of home.
+func microsOf(t time.Time) (int64, error) {
 	us := int64(0)
 	if !t.IsZero() {
 		us = t.UnixMicro()
 	}
 	if us < 0 || us > maxTime {
-		return "", errTimeRange
+		return 0, errTimeRange
 	}
-	return string(appendPadded(nil, us, timeWidth)), nil
+	return us, nil
 }
 
-// millisField is t as the home's header holds abs, and as the touch script
-// takes an expiry time: Unix milliseconds, rounded up, in 16 digits; 0 for
-// the zero time.
-func millisField(t time.Time) (string, error) {
+// millisOf is t in Unix milliseconds, rounded up, 0 for the zero time,
+// checked as microsOf.
+func millisOf(t time.Time) (int64, error) {
 	ms := int64(0)
 	if !t.IsZero() {
 		ms = unixMillis(t)
 	}
 	if ms < 0 || ms > maxTime {
-		return "", errTimeRange
+		return 0, errTimeRange
 	}
-	return string(appendPadded(nil, ms, timeWidth)), nil
+	return ms, nil
+}
+
+// microsField is t as the touch script takes seen and idle: Unix
+// microseconds in 16 digits, the width of a legacy home's header.
+func microsField(t time.Time) (string, error) {
+	us, err := microsOf(t)
+	return string(appendPadded(nil, us, legacyTimeWidth)), err
+}
+
+// millisField is t as the touch script takes an expiry time: Unix
+// milliseconds, rounded up, in 16 digits; 0 for the zero time.
+func millisField(t time.Time) (string, error) {
+	ms, err := millisOf(t)
+	return string(appendPadded(nil, ms, legacyTimeWidth)), err
 }
 
 // appendPadded appends n, not negative, in width digits with leading zeros.
@@ -116,9 +136,13 @@ type tok struct {
 	hash string // the token hash, as in the key name
 	id   string
 	home bool
-	// A home's header fields and payload; a link's to.
-	seen, idle, ver, payload string
-	to                       string
+	// A home's header fields and payload; bad marks a header that did not
+	// parse. A link's to.
+	seen, idle time.Time
+	ver        int64
+	bad        bool
+	payload    string
+	to         string
 }
 
 // parseValue reads the value v of the token key of hash name h.
@@ -126,17 +150,60 @@ func parseValue(h, v string) tok {
 	t := tok{hash: h}
 	switch {
 	case len(v) > homeHeader && v[0] == kindHome:
-		n, err := strconv.Atoi(v[offIDLen:homeHeader])
-		if err != nil || homeHeader+n > len(v) {
+		id, ok := payloadID(v[homeHeader:])
+		if !ok {
 			return t
 		}
-		t.home, t.id = true, v[homeHeader:homeHeader+n]
-		t.seen, t.idle, t.ver = v[offSeen:offIdle], v[offIdle:offAbs], v[offVer:offIDLen]
-		t.payload = v[homeHeader+n:]
+		t.home, t.id, t.payload = true, id, v[homeHeader:]
+		var ok1, ok2 bool
+		t.seen, ok1 = microsTime(binary.BigEndian.Uint64([]byte(v[offSeen:offIdle])))
+		t.idle, ok2 = microsTime(binary.BigEndian.Uint64([]byte(v[offIdle:offAbs])))
+		t.ver = int64(binary.BigEndian.Uint64([]byte(v[offVer:homeHeader])))
+		t.bad = !ok1 || !ok2 || t.ver < 0
+	case len(v) > legacyHomeHeader && v[0] == kindLegacyHome:
+		return parseLegacyHome(h, v)
 	case len(v) > 1+hashWidth && v[0] == kindLink:
 		t.to, t.id = v[1:1+hashWidth], v[1+hashWidth:]
 	}
 	return t
+}
+
+// payloadID reads the id of the encoded record p without decoding the
+// rest: MarshalBinary writes it first, after its format byte, as a
+// uvarint length and its bytes.
+func payloadID(p string) (string, bool) {
+	n, size := binary.Uvarint([]byte(p[1:min(len(p), 1+binary.MaxVarintLen64)]))
+	if size <= 0 || n > uint64(len(p)-1-size) {
+		return "", false
+	}
+	start := 1 + size
+	return p[start : start+int(n)], true
+}
+
+// parseLegacyHome reads a home of kind 'H'.
+func parseLegacyHome(h, v string) tok {
+	t := tok{hash: h}
+	n, err := strconv.Atoi(v[legacyOffIDLen:legacyHomeHeader])
+	if err != nil || n < 0 || legacyHomeHeader+n > len(v) {
+		return t
+	}
+	t.home, t.id = true, v[legacyHomeHeader:legacyHomeHeader+n]
+	t.payload = v[legacyHomeHeader+n:]
+	var ok1, ok2 bool
+	t.seen, ok1 = parseMicros(v[offSeen:legacyOffIdle])
+	t.idle, ok2 = parseMicros(v[legacyOffIdle : legacyOffIdle+legacyTimeWidth])
+	ver, err := strconv.ParseInt(v[legacyOffVer:legacyOffIDLen], 10, 64)
+	t.ver, t.bad = ver, !ok1 || !ok2 || err != nil
+	return t
+}
+
+// microsTime is the time of us Unix microseconds, the zero time for 0,
+// and whether us is in the header's range.
+func microsTime(us uint64) (time.Time, bool) {
+	if us == 0 || us > maxTime {
+		return time.Time{}, us == 0
+	}
+	return time.UnixMicro(int64(us)).UTC(), true
 }
 
 // record decodes a home into a record of id, with the touched times from
@@ -146,14 +213,12 @@ func (t tok) record(id string) (*sessiond.Record, error) {
 	if err := rec.UnmarshalString(t.payload); err != nil {
 		return nil, fmt.Errorf("redisstore: session %s: %w", id, err)
 	}
-	seen, ok1 := parseMicros(t.seen)
-	idle, ok2 := parseMicros(t.idle)
-	if !ok1 || !ok2 || rec.ID != id {
+	if t.bad || rec.ID != id {
 		return nil, fmt.Errorf("redisstore: session %s: %w", id, sessiond.ErrBadRecord)
 	}
-	rec.LastSeenAt, rec.IdleExpiresAt = seen, idle
+	rec.LastSeenAt, rec.IdleExpiresAt = t.seen, t.idle
 	return rec, nil
 }
 
 // isVersion reports whether the home's version is v.
-func (t tok) isVersion(v int64) bool { return t.ver == versionField(v) }
+func (t tok) isVersion(v int64) bool { return !t.bad && t.ver == v }

@@ -17,11 +17,13 @@ func TestValueLayout(t *testing.T) {
 		lua, off int // the script's first position, the Go offset
 	}{
 		{"seen", 2, offSeen},
-		{"idle", 18, offIdle},
-		{"abs", 34, offAbs},
-		{"ver", 50, offVer},
-		{"idlen", 70, offIDLen},
-		{"id", 75, homeHeader},
+		{"idle", 10, offIdle},
+		{"abs", 18, offAbs},
+		{"ver", 26, offVer},
+		{"payload id length", 35, homeHeader + 1},
+		{"legacy ver", 50, legacyOffVer},
+		{"legacy idlen", 70, legacyOffIDLen},
+		{"legacy id", 75, legacyHomeHeader},
 		{"link id", 66, 1 + hashWidth},
 	}
 	for _, tc := range tests {
@@ -29,8 +31,25 @@ func TestValueLayout(t *testing.T) {
 			t.Errorf("%s: got Lua position %d, want %d", tc.name, tc.lua, tc.off+1)
 		}
 	}
-	if !strings.Contains(token, "v:sub(70, 74)") || !strings.Contains(token, "v:sub(75, 74 + n)") || !strings.Contains(token, "v:sub(66)") {
-		t.Error("token no longer reads the positions this test checks")
+	for _, want := range []string{"n, scale, i = 0, 1, 35", "struct.unpack('>I8I8I8I8', v, 2)", "v:sub(70, 74)", "v:sub(75, 74 + n)", "v:sub(66)", "v:sub(50, 69)"} {
+		if !strings.Contains(token, want) {
+			t.Errorf("token no longer reads %q, which this test checks", want)
+		}
+	}
+}
+
+// TestPayloadID checks that payloadID finds the id where MarshalBinary
+// writes it, for ids whose length takes one, two and three bytes.
+func TestPayloadID(t *testing.T) {
+	for _, n := range []int{1, 26, 127, 128, 300, 16384} {
+		rec := record(strings.Repeat("x", n), time.Time{}, time.Time{}, time.Time{})
+		p, err := rec.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, ok := payloadID(string(p)); !ok || id != rec.ID {
+			t.Errorf("id of %d bytes: got (%d bytes, %t)", n, len(id), ok)
+		}
 	}
 }
 
@@ -52,7 +71,7 @@ func TestHomeValue(t *testing.T) {
 		{"ZeroTimes", record("s2", time.Time{}, time.Time{}, time.Time{}), nil},
 		{"Before1970", record("s3", time.Unix(-1, 0), now, now), errTimeRange},
 		{"After2286", record("s4", now, time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), now), errTimeRange},
-		{"LongID", record(strings.Repeat("x", maxID+1), now, now, now), errIDLength},
+		{"LongID", record(strings.Repeat("x", 100_000), now, now, now), nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,7 +85,7 @@ func TestHomeValue(t *testing.T) {
 			home := parseValue("h", v)
 			got, err := home.record(tc.rec.ID)
 			if err != nil || !home.home || !home.isVersion(42) {
-				t.Fatalf("parse: got (home %t, version %q, %v), want a home at version 42", home.home, home.ver, err)
+				t.Fatalf("parse: got (home %t, version %d, %v), want a home at version 42", home.home, home.ver, err)
 			}
 			if !got.LastSeenAt.Equal(tc.rec.LastSeenAt) || !got.IdleExpiresAt.Equal(tc.rec.IdleExpiresAt) {
 				t.Errorf("times: got %v, %v, want %v, %v", got.LastSeenAt, got.IdleExpiresAt, tc.rec.LastSeenAt, tc.rec.IdleExpiresAt)
@@ -81,7 +100,9 @@ func FuzzParseValue(f *testing.F) {
 	v, _ := encode(record("s1", time.Now(), time.Now(), time.Now()))
 	f.Add(v)
 	f.Add("L" + strings.Repeat("a", hashWidth) + "s1")
+	f.Add(legacyHome(record("s1", time.Now(), time.Now(), time.Now())))
 	f.Add("H")
+	f.Add("B")
 	f.Fuzz(func(t *testing.T, v string) {
 		tk := parseValue("h", v)
 		if tk.home {
