@@ -182,9 +182,17 @@ func (ss *scaleStore) open(ctx context.Context, o options) error {
 	return nil
 }
 
+// fillSpacing is the time between the creations of two records of a
+// fill, as if they had been signed in one after the other: their
+// deadlines, and so their keys in the indexes ordered by them, follow the
+// order of the fill, as those of real sessions follow the order of their
+// sign-ins.
+const fillSpacing = time.Millisecond
+
 // fillPlan says what each record of a fill is.
 type fillPlan struct {
 	now    time.Time
+	n      int             // records
 	users  int             // the first users records are scaleUser's
 	sample map[int]int     // record number → its place in tokens
 	tokens []string        // the sample's tokens, filled in by record
@@ -194,7 +202,7 @@ type fillPlan struct {
 // newFillPlan chooses sample of n records at random (all when n is not
 // more) and makes their tokens.
 func newFillPlan(n, sample, users int, now time.Time) *fillPlan {
-	p := &fillPlan{now: now, users: min(users, n), sample: map[int]int{}}
+	p := &fillPlan{now: now, n: n, users: min(users, n), sample: map[int]int{}}
 	for _, i := range chooseSample(n, sample, p.users) {
 		tok, h := newScaleToken()
 		p.sample[i] = len(p.tokens)
@@ -224,10 +232,11 @@ func chooseSample(n, k, skip int) []int {
 	return out
 }
 
-// record returns record number i of the plan. A sampled record was last
-// seen up to a TouchInterval ago, spread over it so that the reads' touches
-// come due evenly, as in steady use, and is idle-timed as usual; the
-// others stay until their absolute deadline.
+// record returns record number i of the plan, created fillSpacing after
+// record i-1, the last one a TouchInterval before the plan's time. A
+// sampled record was last seen up to a TouchInterval ago, spread over it
+// so that the reads' touches come due evenly, as in steady use, and is
+// idle-timed as usual; the others stay until their absolute deadline.
 func (p *fillPlan) record(i int) *sessiond.Record {
 	user := "user-" + strconv.Itoa(i)
 	if i < p.users {
@@ -240,7 +249,8 @@ func (p *fillPlan) record(i int) *sessiond.Record {
 	} else {
 		rand.Read(h[:])
 	}
-	rec := newScaleRecord(user, h, p.now, p.now.Add(sessiond.DefaultAbsoluteTimeout))
+	created := p.now.Add(-touchEvery - fillSpacing*time.Duration(p.n-1-i))
+	rec := newScaleRecord(user, h, created, created.Add(sessiond.DefaultAbsoluteTimeout))
 	if sampled {
 		rec.LastSeenAt = p.now.Add(-touchEvery * time.Duration(j) / time.Duration(len(p.tokens)))
 		rec.IdleExpiresAt = rec.LastSeenAt.Add(sessiond.DefaultIdleTimeout)
