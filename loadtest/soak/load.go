@@ -50,7 +50,7 @@ type load struct {
 
 	mu sync.Mutex
 	// suspects are live sessions answered 401 under load: the next audit
-	// finds them lost, or back.
+	// finds them lost, or live (the 401 was a wrong answer).
 	suspects []*session
 	// unsettled are sessions a call may have ended or given a new token
 	// without an answer: the next audit revokes them by id.
@@ -210,8 +210,7 @@ func tokenBody(s *session) map[string]any {
 }
 
 // validate validates the live session s on rep and judges the answer;
-// it reports whether s stays live. In an audit a 401 counts as a lost
-// session, under load as a wrong answer.
+// it reports whether s stays live.
 func (l *load) validate(ctx context.Context, s *session, rep *replica, audit bool) bool {
 	a := l.call(ctx, opValidate, rep, "POST", "/v1/sessions/validate", tokenBody(s))
 	t, now := l.window.Load(), time.Now()
@@ -219,6 +218,10 @@ func (l *load) validate(ctx context.Context, s *session, rep *replica, audit boo
 	case a.refused():
 		s.unanswered(l.rotateEvery, now)
 	case a.code == 200:
+		if s.goneOn != "" {
+			t.wrongAnswer("session %s answered as gone on %s, then 200 on %s", s.id, s.goneOn, rep.name)
+			s.goneOn = ""
+		}
 		s.answered(a, now)
 		l.judgeData(t, s, a, rep)
 	case a.code == 401:
@@ -247,8 +250,10 @@ func (l *load) judgeData(t *tally, s *session, a answer, rep *replica) {
 
 // invalid judges a 401 for the live session s on rep and reports whether
 // s stays live. A token whose rotation the load may have missed, or a
-// session that may have expired, proves nothing; otherwise the session
-// was acknowledged and is live.
+// session that may have expired, proves nothing. Otherwise the session
+// was acknowledged and is live: in an audit it is lost; under load it is
+// set aside for the next audit, which finds it lost, or live, and then
+// the 401 was a wrong answer.
 func (l *load) invalid(s *session, a answer, rep *replica, audit bool) bool {
 	t := l.window.Load()
 	switch {
@@ -263,14 +268,20 @@ func (l *load) invalid(s *session, a answer, rep *replica, audit bool) bool {
 		return false
 	case audit:
 		t.lostSessions.Add(1)
-		t.note("lost: session %s acknowledged and live answered 401 on %s in the audit", s.id, rep.name)
+		t.note("lost: session %s, acknowledged and live, answered 401 on %s in the audit", s.id, rep.name)
 		return false
 	}
-	t.wrongAnswer("session %s acknowledged and live answered 401 on %s", s.id, rep.name)
+	l.suspect(s, rep.name)
+	return false
+}
+
+// suspect sets the live session s aside for the next audit, as answered
+// gone on the replica named on.
+func (l *load) suspect(s *session, on string) {
+	s.goneOn = on
 	l.mu.Lock()
 	l.suspects = append(l.suspects, s)
 	l.mu.Unlock()
-	return false
 }
 
 // unsettle sets s aside for the next audit to revoke.
@@ -281,16 +292,17 @@ func (l *load) unsettle(s *session) {
 	l.mu.Unlock()
 }
 
-// list lists the sessions of s's user on rep; s must be among them.
+// list lists the sessions of s's user on rep and reports whether s is
+// among them; if not, s is set aside for the next audit, as a 401 is.
 func (l *load) list(ctx context.Context, s *session, rep *replica) bool {
 	a := l.call(ctx, opList, rep, "GET", "/v1/users/"+s.user+"/sessions", nil)
-	t := l.window.Load()
 	switch {
 	case a.refused():
 	case a.code != 200:
-		t.unexpectedAnswer("list", a)
+		l.window.Load().unexpectedAnswer("list", a)
 	case !slices.ContainsFunc(a.Sessions, func(j sessionJSON) bool { return j.ID == s.id }):
-		t.wrongAnswer("live session %s missing from its user's list on %s", s.id, rep.name)
+		l.suspect(s, rep.name+" (its user's list)")
+		return false
 	}
 	return true
 }

@@ -23,6 +23,7 @@ func main() {
 	flag.DurationVar(&o.settle, "settle", 2*time.Second, "how long the load must go unrefused after a fault to count as recovered")
 	flag.IntVar(&o.workers, "workers", 16, "calls in flight")
 	flag.IntVar(&o.sessions, "sessions", 1000, "live sessions the load keeps")
+	flag.IntVar(&o.boltKills, "bolt-kills", 3, "how many times the bolt process is killed")
 	flag.DurationVar(&o.idle, "idle-timeout", 10*time.Minute, "the replicas' --idle-timeout (touches come every hundredth of it)")
 	flag.DurationVar(&o.rotateEvery, "rotate-every", time.Minute, "the replicas' --rotate-every")
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Second, "timeout of each call")

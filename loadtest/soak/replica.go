@@ -126,6 +126,7 @@ func (r *replica) stop() error { return r.proc.stop(syscall.SIGTERM) }
 type usage struct {
 	rss, heap  float64 // bytes: resident memory, Go heap in use
 	goroutines float64
+	touches    float64 // store calls that moved an idle deadline, since the process started
 }
 
 // String formats u as "RSS/heap MB, goroutines".
@@ -147,9 +148,10 @@ func (r *replica) usage(ctx context.Context, c *http.Client) (usage, error) {
 	}
 	var u usage
 	series := map[string]*float64{
-		"process_resident_memory_bytes": &u.rss,
-		"go_memstats_heap_inuse_bytes":  &u.heap,
-		"go_goroutines":                 &u.goroutines,
+		"process_resident_memory_bytes":                     &u.rss,
+		"go_memstats_heap_inuse_bytes":                      &u.heap,
+		"go_goroutines":                                     &u.goroutines,
+		`sessiond_store_duration_seconds_count{op="touch"}`: &u.touches,
 	}
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(nil, 1<<20)

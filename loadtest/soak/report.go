@@ -80,6 +80,11 @@ func (r *storeReport) print(out io.Writer) {
 	for _, w := range r.windows[1:] {
 		r.printUsage(out, w.name, w.before, w.after)
 	}
+	var touches []string
+	for i, u := range r.end {
+		touches = append(touches, fmt.Sprintf("%c %.0f", 'A'+i, u.touches))
+	}
+	fmt.Fprintf(out, "- touches, since each replica's last start: %s\n", strings.Join(touches, ", "))
 	var prop propagation
 	fmt.Fprintln(out)
 	for _, w := range r.windows {

@@ -22,6 +22,8 @@ type options struct {
 	// ends for the service to count as recovered.
 	settle            time.Duration
 	workers, sessions int
+	// boltKills is how many times the bolt process is killed.
+	boltKills int
 	// idle and rotateEvery are the replicas' --idle-timeout and
 	// --rotate-every.
 	idle, rotateEvery time.Duration
@@ -44,13 +46,17 @@ type fault struct {
 }
 
 // faultsOf returns the faults of a run on store: on bolt, kill -9 of the
-// one process during a write; on a network store, kill -9 of replica A
-// during a write, a crash and restart of the store, and a freeze of the
-// store.
+// one process during a write, o.boltKills times; on a network store,
+// kill -9 of replica A during a write, a crash and restart of the store,
+// and a freeze of the store.
 func faultsOf(store string, srv *storeServer, reps []*replica, o options) []fault {
 	a := reps[0]
 	if store == "bolt" {
-		return []fault{{name: "kill -9 mid-write", inject: a.crash, lift: a.start, hold: o.down}}
+		var kills []fault
+		for i := range o.boltKills {
+			kills = append(kills, fault{name: fmt.Sprintf("kill -9 mid-write (%d of %d)", i+1, o.boltKills), inject: a.crash, lift: a.start, hold: o.down})
+		}
+		return kills
 	}
 	crash := "kill -9"
 	if store == "postgres" {

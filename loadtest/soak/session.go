@@ -27,6 +27,10 @@ type session struct {
 	// rotationUnknown is set when a call that may have rotated the token
 	// got no answer: a later 401 may be the old token's grace ending.
 	rotationUnknown bool
+	// goneOn names the replica that answered as if the session were gone
+	// (a 401, or its user's list without it) while it was live, until it
+	// is answered 200 again.
+	goneOn string
 }
 
 // dataVerdict is what a data value shown for a session means.

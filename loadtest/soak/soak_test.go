@@ -27,7 +27,7 @@ func TestSoakSmoke(t *testing.T) {
 			o := options{
 				duration: 3 * time.Second, warmup: time.Second, freeze: 2 * time.Second,
 				down: 500 * time.Millisecond, settle: 500 * time.Millisecond,
-				workers: 8, sessions: 100, idle: 10 * time.Minute, rotateEvery: 10 * time.Second,
+				workers: 8, sessions: 100, boltKills: 1, idle: 10 * time.Minute, rotateEvery: 10 * time.Second,
 				timeout: 15 * time.Second, redisAOF: true, sessiond: bin, dir: t.TempDir(),
 			}
 			rep, err := runStore(t.Context(), o, store)

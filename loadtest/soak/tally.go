@@ -21,13 +21,14 @@ type tally struct {
 	// neither right nor wrong (a 429, a 409).
 	unexpected atomic.Int64
 	// wrong are answers that contradict what the service acknowledged: a
-	// 200 for a session whose logout or revocation it acknowledged, a 401
-	// for a live session it acknowledged (not expired), a live session
-	// missing from its user's list, a data value never written.
+	// 200 for a session whose logout or revocation it acknowledged; a 401
+	// for a live session it acknowledged (not expired), or its user's list
+	// without it, when the service later answers 200 for it; a data value
+	// never written.
 	wrong atomic.Int64
-	// lostSessions are acknowledged logins whose session the audit after
-	// the fault found gone; lostWrites are answers showing an older data
-	// value than the last one the service acknowledged.
+	// lostSessions are acknowledged live sessions the audit found gone
+	// (answered 401); lostWrites are answers showing an older data value
+	// than the last one the service acknowledged.
 	lostSessions, lostWrites atomic.Int64
 	// retired are sessions the load stopped checking because a call that
 	// may have changed them got no answer: a logout, or a call that may
