@@ -164,7 +164,11 @@ func fillScale(ctx context.Context, o options, label string, n int, progress io.
 	return ss, nil
 }
 
-// open opens ss's store for measuring and the Manager on it.
+// open opens ss's store for measuring and the Manager on it. The Manager
+// rotates no token: the reads present the fill's tokens to the end of the
+// run, and a token rotated (15 minutes after its sign-in by default, which
+// the oldest records of a large fill reach) would be refused once its
+// grace is over.
 func (ss *scaleStore) open(ctx context.Context, o options) error {
 	s, err := openScaleStore(ctx, o, ss.label, false, false)
 	if err != nil {
@@ -173,7 +177,9 @@ func (ss *scaleStore) open(ctx context.Context, o options) error {
 	if w, ok := s.(sessiond.ExpiryWatcher); ok {
 		w.OnExpire(func(context.Context, *sessiond.Record) { ss.expired.Add(1) })
 	}
-	ss.m, err = sessiond.New(s, sessiond.Config{Auditor: quiet{}, TouchInterval: touchEvery})
+	ss.m, err = sessiond.New(s, sessiond.Config{
+		Auditor: quiet{}, TouchInterval: touchEvery, RotateEvery: sessiond.DefaultAbsoluteTimeout,
+	})
 	if err != nil {
 		s.Close()
 		return err
