@@ -40,10 +40,17 @@
 //     five indexes, and the
 //     lookup behind every request would wade through the dead ones until
 //     a vacuum. The price is a table a ninth larger.
-//   - session_tokens: every token hash, current or retired, with the id
-//     of its session. The hash is the primary key, so that one hash leads
-//     to one session only; rows go with their session (ON DELETE
-//     CASCADE).
+//   - session_tokens: the retired token hashes, with the id of their
+//     session. The hash is the primary key, so that a retired hash leads
+//     to one session only, as the unique index on token_hash does for
+//     current ones; the statements that write either refuse a hash that
+//     is the other kind's of another session (a check rather than an
+//     index, which two writes of the same hash at the same moment could
+//     both pass: random 256-bit tokens never make one). Rows go with their session
+//     (ON DELETE CASCADE). A session that was never rotated has none:
+//     its row is all it costs. Releases before this one kept the current
+//     hash here as well; such a row leaves at the session's next
+//     rotation or with the session.
 //   - audit_events: one row per event (a bigserial id, time, type,
 //     user_id, session_id, ip, user_agent, reason, event_id, actor), indexed by
 //     user, by session and by type, each newest first, and by time.
@@ -95,7 +102,8 @@
 //     thus costs two round trips, which the Manager's throttling of
 //     invalid tokens bounds. Get, ListUser and ListAll read sessions
 //     alone; ListAll reads its index from where the page before ended.
-//   - Create inserts the session and its hashes in one statement.
+//   - Create inserts the session, and its retired hashes if it has any,
+//     in one statement.
 //   - Update is a compare-and-swap on the version. One that keeps the
 //     session's token hashes (a data write) is a single-row UPDATE that
 //     also checks the stored current hash and token_set, the digest of

@@ -1,8 +1,10 @@
 package pgstore_test
 
 import (
+	"crypto/rand"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sessiond/sessiond"
@@ -74,16 +76,65 @@ func TestFindReadsOneIndex(t *testing.T) {
 }
 
 // TestFindRowBeforeMigration2 checks a session written before the
-// token_hash column existed: Find reaches it through the token index,
-// and its next Update fills the column.
+// token_hash column existed, whose current hash the token index held:
+// Find reaches it through the token index, and its next Update fills the
+// column and takes the current hash out of the token index.
 func TestFindRowBeforeMigration2(t *testing.T) {
 	s, rec := storedAndAltered(t, "token_hash = NULL")
+	p := testPool(t)
+	tokens := pgx.Identifier{s.Schema(), "session_tokens"}.Sanitize()
+	if _, err := p.Exec(t.Context(), "INSERT INTO "+tokens+" (hash, session_id) VALUES ($1, $2)", rec.TokenHash[:], rec.ID); err != nil {
+		t.Fatal(err)
+	}
 	got, found, err := s.Find(t.Context(), rec.TokenHash)
 	if !found || err != nil || got.ID != rec.ID {
 		t.Fatalf("Find of a row without token_hash: got (%v, %t, %v), want the record", got, found, err)
 	}
 	next := *rec
 	updateWantHash(t, s, &next, rec.Version)
+	if got := tokenRows(t, s, rec.ID); len(got) != len(rec.Retired) {
+		t.Errorf("token index after Update: %d rows, want %d, the retired hashes", len(got), len(rec.Retired))
+	}
+}
+
+// TestTokenIndexHoldsRetired checks that the token index holds the
+// retired hashes of a session and not its current one, which its own row
+// holds: none for a new session, the one rotation replaced after it.
+func TestTokenIndexHoldsRetired(t *testing.T) {
+	p := testPool(t)
+	s := newStore(t, p, pgstore.Config{})
+	rec := storetest.NewRecord("alice")
+	mustCreate(t, s, rec)
+	if got := tokenRows(t, s, rec.ID); len(got) != 0 {
+		t.Fatalf("token index after Create: %d rows, want none", len(got))
+	}
+	next := *rec
+	next.Retired = []sessiond.RetiredToken{{Hash: rec.TokenHash, GraceUntil: rec.CreatedAt.Add(time.Minute)}}
+	rand.Read(next.TokenHash[:])
+	updateWantHash(t, s, &next, rec.Version)
+	if got := tokenRows(t, s, rec.ID); len(got) != 1 || string(got[0]) != string(rec.TokenHash[:]) {
+		t.Fatalf("token index after a rotation: got %x, want the replaced hash %x", got, rec.TokenHash)
+	}
+	for _, h := range []sessiond.Hash{rec.TokenHash, next.TokenHash} {
+		if got, found, err := s.Find(t.Context(), h); !found || err != nil || got.ID != rec.ID {
+			t.Errorf("Find(%x): got (%t, %v), want the record", h[:4], found, err)
+		}
+	}
+}
+
+// tokenRows returns the hashes the token index holds for the session id.
+func tokenRows(t *testing.T, s *pgstore.Store, id string) [][]byte {
+	t.Helper()
+	tokens := pgx.Identifier{s.Schema(), "session_tokens"}.Sanitize()
+	rows, err := testPool(t).Query(t.Context(), "SELECT hash FROM "+tokens+" WHERE session_id = $1", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hs
 }
 
 // TestFindBadDeadline checks that a row whose deadline column holds no

@@ -92,32 +92,43 @@ ORDER BY absolute_expires_at DESC, id COLLATE "C" DESC LIMIT $3`
 
 // Writes.
 const (
-	// createSQL inserts the session with its current hash ($9), the
-	// digest of its hashes ($10) and all its token hashes ($8) in one
-	// statement. A taken id or hash is a unique violation.
+	// createSQL inserts the session with its current hash ($9) and the
+	// digest of its hashes ($10), and its retired hashes ($8) into the
+	// token index, in one statement that answers 1, or 0 when a hash is
+	// already another session's: a current hash that the token index
+	// holds, or a retired one that is a session's current hash. A taken
+	// id, current hash or retired hash is a unique violation.
 	createSQL = `WITH s AS (
 	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10)
-	RETURNING id
-)
-INSERT INTO {tokens} (hash, session_id)
-SELECT h, s.id FROM s, unnest($8::bytea[]) AS h`
-
-	// createWithEventsSQL is createSQL that also inserts audit events,
-	// one for each element of the arrays $11 to $19 (time, type, user_id,
-	// session_id, ip, user_agent, reason, event_id, actor), in the same
-	// statement: a taken id or hash fails it whole, events included.
-	createWithEventsSQL = `WITH s AS (
-	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10)
+	SELECT $1::text, $2::text, $3::bigint, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7::bytea, $9::bytea, $10::bytea
+	WHERE NOT EXISTS (SELECT 1 FROM {tokens} WHERE hash = $9::bytea)
+		AND NOT EXISTS (SELECT 1 FROM {sessions} WHERE token_hash = ANY ($8::bytea[]))
 	RETURNING id
 ), t AS (
 	INSERT INTO {tokens} (hash, session_id)
 	SELECT h, s.id FROM s, unnest($8::bytea[]) AS h
 )
-INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id, actor)
-SELECT e.* FROM s, unnest($11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
-	$16::text[], $17::text[], $18::text[], $19::text[]) AS e`
+SELECT count(*) FROM s`
+
+	// createWithEventsSQL is createSQL that also inserts audit events,
+	// one for each element of the arrays $11 to $19 (time, type, user_id,
+	// session_id, ip, user_agent, reason, event_id, actor), in the same
+	// statement: a session that is not inserted keeps no event.
+	createWithEventsSQL = `WITH s AS (
+	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
+	SELECT $1::text, $2::text, $3::bigint, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7::bytea, $9::bytea, $10::bytea
+	WHERE NOT EXISTS (SELECT 1 FROM {tokens} WHERE hash = $9::bytea)
+		AND NOT EXISTS (SELECT 1 FROM {sessions} WHERE token_hash = ANY ($8::bytea[]))
+	RETURNING id
+), t AS (
+	INSERT INTO {tokens} (hash, session_id)
+	SELECT h, s.id FROM s, unnest($8::bytea[]) AS h
+), e AS (
+	INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id, actor)
+	SELECT e.* FROM s, unnest($11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
+		$16::text[], $17::text[], $18::text[], $19::text[]) AS e
+)
+SELECT count(*) FROM s`
 
 	// updateDataSQL is the compare-and-swap on the version of an Update
 	// that keeps the session's token hashes, as a data write does: the
@@ -133,16 +144,22 @@ WHERE id = $1 AND version = $2 AND token_hash = $9 AND token_set = $10`
 
 	// updateSQL is the compare-and-swap on the version, with the current
 	// hash ($10), the digest of the hashes ($11) and the token index
-	// brought in step with the new hashes ($9), in one statement:
-	// hashes no longer present are deleted and new ones inserted (a hash
-	// of another session is a unique violation that undoes it all). When
-	// the version differs or the session is gone, s is empty, nothing
-	// changes, and the count is 0.
+	// brought in step with the new retired hashes ($9), in one statement:
+	// rows of hashes no longer retired are deleted (the current hash of a
+	// row written before the index held retired hashes only among them)
+	// and new ones inserted. A current hash that the token index holds
+	// for another session, or a retired one that is another session's
+	// current hash, leaves s empty; a retired hash of another session is
+	// a unique violation that undoes it all. When the version differs or
+	// the session is gone, s is empty too, nothing changes, and the count
+	// is 0.
 	updateSQL = `WITH s AS (
 	UPDATE {sessions}
 	SET user_id = $3, version = $4, last_seen_at = $5, idle_expires_at = $6, absolute_expires_at = $7, rec = $8,
 		token_hash = $10, token_set = $11
 	WHERE id = $1 AND version = $2
+		AND NOT EXISTS (SELECT 1 FROM {tokens} k WHERE k.hash = $10 AND k.session_id <> $1)
+		AND NOT EXISTS (SELECT 1 FROM {sessions} o WHERE o.token_hash = ANY ($9::bytea[]) AND o.id <> $1)
 	RETURNING id
 ), gone AS (
 	DELETE FROM {tokens} t USING s

@@ -14,8 +14,9 @@ import (
 	"github.com/sessiond/sessiond"
 )
 
-// Create stores rec and indexes its token hashes, the current one also on
-// the session's row, in one statement and one round trip. It returns
+// Create stores rec, its current token hash on the session's row and its
+// retired ones (a new session has none) in the token index, in one
+// statement and one round trip. It returns
 // [sessiond.ErrConflict] if the id or any hash is taken.
 func (s *Store) Create(ctx context.Context, rec *sessiond.Record) error {
 	return s.CreateWithEvents(ctx, rec, nil)
@@ -33,19 +34,25 @@ func (s *Store) CreateWithEvents(ctx context.Context, rec *sessiond.Record, even
 	defer cancel()
 	hs := hashes(rec)
 	args := []any{rec.ID, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], tokenSet(hs)}
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs[1:], rec.TokenHash[:], tokenSet(hs)}
 	query := s.q.create
 	if len(events) > 0 {
 		ev := eventColumns(events)
 		query = s.q.createWithEvents
 		args = append(args, ev.times, ev.text[0], ev.text[1], ev.text[2], ev.text[3], ev.text[4], ev.text[5], ev.text[6], ev.text[7])
 	}
-	_, err = s.pool.Exec(ctx, query, args...)
-	return writeErr("create", err)
+	var n int64
+	if err := s.pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+		return writeErr("create", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("pgstore: create: %w", sessiond.ErrConflict)
+	}
+	return nil
 }
 
 // Update replaces the record if its stored version is version and
-// re-indexes its token hashes. It returns [sessiond.ErrConflict] if the
+// re-indexes its retired token hashes. It returns [sessiond.ErrConflict] if the
 // version differs, the record is gone, or a hash leads to another record;
 // then nothing changes.
 //
@@ -72,7 +79,7 @@ func (s *Store) Update(ctx context.Context, rec *sessiond.Record, version int64)
 	}
 	var n int64
 	err = s.pool.QueryRow(ctx, s.q.update, rec.ID, version, rec.UserID, rec.Version,
-		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs, rec.TokenHash[:], set).Scan(&n)
+		rec.LastSeenAt, rec.IdleExpiresAt, rec.AbsoluteExpiresAt, raw, hs[1:], rec.TokenHash[:], set).Scan(&n)
 	if err != nil {
 		return writeErr("update", err)
 	}
@@ -138,7 +145,8 @@ func (s *Store) DeleteAll(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// hashes returns rec's token hashes as the statements take them, each once.
+// hashes returns rec's token hashes as the statements take them, each
+// once, the current one first: the token index holds the others.
 func hashes(rec *sessiond.Record) [][]byte {
 	hs := rec.Hashes()
 	out := make([][]byte, 0, len(hs))

@@ -68,22 +68,30 @@ func testDuplicateID(t *testing.T, h Harness) {
 	wantListed(t, s, second.UserID)
 }
 
-// testDuplicateHash creates records whose token hash is already the current
-// or a retired hash of another record.
+// testDuplicateHash creates records whose current or retired token hash
+// is already the current or a retired hash of another record.
 func testDuplicateHash(t *testing.T, h Harness) {
 	s := h.store(t)
 	first := fullRecord(randomUser())
 	mustCreate(t, s, first)
 	for _, tc := range []struct {
-		name string
-		hash sessiond.Hash
+		name    string
+		hash    sessiond.Hash
+		retired bool // the new record's retired hash, not its current one
 	}{
-		{"Current", first.TokenHash},
-		{"Retired", first.Retired[1].Hash},
+		{"Current", first.TokenHash, false},
+		{"Retired", first.Retired[1].Hash, false},
+		{"RetiredIsCurrent", first.TokenHash, true},
+		{"RetiredIsRetired", first.Retired[0].Hash, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			second := NewRecord(first.UserID)
-			second.TokenHash = tc.hash
+			if tc.retired {
+				second = fullRecord(first.UserID)
+				second.Retired[1].Hash = tc.hash
+			} else {
+				second.TokenHash = tc.hash
+			}
 			wantConflict(t, "Create", s.Create(t.Context(), second))
 			wantNoID(t, s, second.ID)
 			wantStored(t, s, first)

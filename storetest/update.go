@@ -118,8 +118,9 @@ func testUpdateDeleted(t *testing.T, h Harness) {
 	wantListed(t, s, rec.UserID)
 }
 
-// testUpdateHashOfOther gives a record a token hash that belongs to another
-// record: that is a conflict, and both records stay as they were.
+// testUpdateHashOfOther gives a record a current or retired token hash
+// that is the current or a retired hash of another record: that is a
+// conflict, and both records stay as they were.
 func testUpdateHashOfOther(t *testing.T, h Harness) {
 	s := h.store(t)
 	a, b := fullRecord(randomUser()), fullRecord(randomUser())
@@ -131,6 +132,8 @@ func testUpdateHashOfOther(t *testing.T, h Harness) {
 	}{
 		{"Current", func(next *sessiond.Record) { next.TokenHash = a.TokenHash }},
 		{"Retired", func(next *sessiond.Record) { next.Retired[0].Hash = a.Retired[0].Hash }},
+		{"CurrentIsRetired", func(next *sessiond.Record) { next.TokenHash = a.Retired[1].Hash }},
+		{"RetiredIsCurrent", func(next *sessiond.Record) { next.Retired[1].Hash = a.TokenHash }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			next := rotated(b)
