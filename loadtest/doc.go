@@ -11,9 +11,17 @@
 // login, and "scs" does the same with scs. run.sh drives it; validate.sh does the same for the service's
 // POST /v1/sessions/validate against a plain HTTPS handler ("plaintls").
 //
+// Two modes serve nothing. "scale" fills a store of -small sessions and
+// one of -sessions and measures reads, a user's list and revoke-all, and
+// reads while sessions expire, on both (see README.md). "footprint"
+// creates -sessions sessions, each of its own user, with a desktop
+// browser's User-Agent and a 190-byte payload, and reports the bytes each
+// adds to the store: Redis's used_memory (on a server nothing else uses),
+// PostgreSQL's tables with their indexes and TOAST, bbolt's pages in use.
+//
 // Usage:
 //
-//	loadtest -store memory|bolt|redis|postgres -mode plain|session|write|upsert|floor|login|logindata|scs|plaintls
+//	loadtest -store memory|bolt|redis|postgres -mode plain|session|write|upsert|floor|login|logindata|scs|plaintls|scale|footprint
 //	         [-addr 127.0.0.1:8081] [-sessions 1000] [-tokens FILE]
 //	         [-redis redis://127.0.0.1:6379/0] [-postgres postgres://...]
 //	         [-cert FILE -key FILE]                   (plaintls)

@@ -41,7 +41,7 @@ type scaleOptions struct {
 func main() {
 	var o options
 	flag.StringVar(&o.store, "store", "memory", "memory, bolt, redis or postgres")
-	flag.StringVar(&o.mode, "mode", "session", "session, write, plain, upsert, floor, login, logindata, scs or plaintls")
+	flag.StringVar(&o.mode, "mode", "session", "session, write, plain, upsert, floor, login, logindata, scs, plaintls, scale or footprint")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:8081", "listen address")
 	flag.StringVar(&o.tokens, "tokens", "tokens.txt", "file the session tokens are written to (session, write and floor modes)")
 	flag.IntVar(&o.sessions, "sessions", 1000, "sessions (or plain values) to create")
@@ -68,8 +68,14 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if o.mode == "scale" {
+	switch o.mode {
+	case "scale":
 		if _, err := runScale(ctx, o, os.Stdout); err != nil {
+			log.Fatalf("loadtest: %v", err)
+		}
+		return
+	case "footprint":
+		if _, err := runFootprint(ctx, o, os.Stdout); err != nil {
 			log.Fatalf("loadtest: %v", err)
 		}
 		return

@@ -107,3 +107,25 @@ func checkReads(t *testing.T, name string, f readFigures) {
 		t.Errorf("%s: %d requests, %d failed, %.0f/s, p50 %s, p99 %s", name, f.n, f.failed, f.rps, f.p50, f.p99)
 	}
 }
+
+// TestFootprintSmoke runs footprint mode on a few thousand sessions of
+// each store whose server answers, and checks that each session costs at
+// least its record's bytes (the payload alone is 190) and not wildly
+// more. On Redis, which other tests share, it checks only that the run
+// completes: used_memory moves with their keys too.
+func TestFootprintSmoke(t *testing.T) {
+	for _, store := range []string{"bolt", "redis", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			o := smokeOptions(t, store)
+			var out strings.Builder
+			f, err := runFootprint(t.Context(), o, &out)
+			t.Log(out.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := f.perSession(); store != "redis" && (b < 300 || b > 20_000) {
+				t.Errorf("%s: %.0f bytes a session, want between 300 and 20,000", store, b)
+			}
+		})
+	}
+}
