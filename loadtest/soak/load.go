@@ -86,7 +86,7 @@ func (l *load) resume() { l.gate.Unlock() }
 
 // step makes one call of the mix, or two for a revocation and its check:
 // a login while the pool is short of sessions, otherwise 10% checks of
-// ended sessions, and on a live one 45% validations, 25% data writes, 5%
+// ended sessions, and on a live one 45% validations, 25% data writes, 6%
 // lists of its user's sessions, 7% logouts and 7% revocations by id.
 func (l *load) step(ctx context.Context) {
 	if l.pool.size() < l.sessions {

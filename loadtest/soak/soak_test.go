@@ -47,6 +47,10 @@ func TestSoakSmoke(t *testing.T) {
 	}
 }
 
+// leeway is how many more goroutines than after the warmup a replica may
+// have at the end.
+const leeway = 2
+
 // checkSmoke checks a smoke run's report.
 func checkSmoke(t *testing.T, rep *storeReport) {
 	t.Helper()
@@ -68,10 +72,11 @@ func checkSmoke(t *testing.T, rep *storeReport) {
 		t.Fatalf("usage of %d and %d replicas, want %d", len(rep.start), len(rep.end), rep.replicas)
 	}
 	for i := range rep.replicas {
-		// A replica killed and started again has fewer goroutines, never
-		// more: each holds as many store connections, and none from clients.
-		if s, e := rep.start[i], rep.end[i]; s.goroutines == 0 || e.goroutines > s.goroutines {
-			t.Errorf("replica %c: %v goroutines after the warmup, %v at the end, want no more", 'A'+i, s.goroutines, e.goroutines)
+		// Idle, a replica holds the same store connections at the end as
+		// after the warmup, and none from clients; a reading may catch one
+		// or two goroutines of a connection just closed.
+		if s, e := rep.start[i], rep.end[i]; s.goroutines == 0 || e.goroutines > s.goroutines+leeway {
+			t.Errorf("replica %c: %v goroutines after the warmup, %v at the end, want at most %d more", 'A'+i, s.goroutines, e.goroutines, leeway)
 		}
 	}
 }
