@@ -96,7 +96,8 @@ return 1
 `)
 
 // touch moves seen and idle of the home KEYS[1] of record ARGV[1] forward
-// to ARGV[2] and ARGV[3], each only if later, by overwriting them in place,
+// to ARGV[2] and ARGV[3], each only if later, by overwriting them in place
+// (put writes field 0, seen, or 1, idle, in the home's layout),
 // and with idle the expiry to ARGV[4] or the absolute deadline, whichever
 // is earlier. A missing key stays missing. It answers {1}, {2, to} if the
 // key is a link of the record, or {0}.
@@ -109,19 +110,18 @@ if kind == 'L' then
 end
 local seen, idle, abs = header(v)
 local legacy = v:sub(1, 1) == 'H'
-if tonumber(ARGV[2]) > seen then
+local function put(field, t)
   if legacy then
-    redis.call('SETRANGE', KEYS[1], 1, ARGV[2])
+    redis.call('SETRANGE', KEYS[1], 1 + 16 * field, t)
   else
-    redis.call('SETRANGE', KEYS[1], 1, struct.pack('>I8', tonumber(ARGV[2])))
+    redis.call('SETRANGE', KEYS[1], 1 + 8 * field, struct.pack('>I8', tonumber(t)))
   end
 end
+if tonumber(ARGV[2]) > seen then
+  put(0, ARGV[2])
+end
 if tonumber(ARGV[3]) > idle then
-  if legacy then
-    redis.call('SETRANGE', KEYS[1], 17, ARGV[3])
-  else
-    redis.call('SETRANGE', KEYS[1], 9, struct.pack('>I8', tonumber(ARGV[3])))
-  end
+  put(1, ARGV[3])
   redis.call('PEXPIREAT', KEYS[1], math.min(tonumber(ARGV[4]), abs))
 end
 return {1}
