@@ -103,26 +103,15 @@ func BenchmarkCreate(b *testing.B) {
 // The records have random ids and token hashes, as real ones do, so that
 // each removal dirties pages of its own.
 func BenchmarkSweep(b *testing.B) {
-	const live, expiring, batch = 100_000, 5_000, 5_000
+	const live, expiring = 100_000, 5_000
 	s, clk := newStore(b)
 	ctx := b.Context()
-	fill := func(n int, idle time.Duration) []*sessiond.Record {
-		recs := make([]*sessiond.Record, n)
-		for i := range recs {
-			recs[i] = storetest.NewRecord("user-" + strconv.Itoa(i))
-			recs[i].IdleExpiresAt = clk.Now().Add(idle)
-		}
-		for i := 0; i < n; i += batch {
-			inOneBatch(b, s, min(batch, n-i), func(j int) error { return s.Create(ctx, recs[i+j]) })
-		}
-		return recs
-	}
-	recs := fill(live, 12*time.Hour)
+	recs := createRandom(b, s, live, clk.Now().Add(12*time.Hour))
 	var touches []time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		fill(expiring, time.Minute)
+		createRandom(b, s, expiring, clk.Now().Add(time.Minute))
 		clk.Advance(2 * time.Minute)
 		b.StartTimer()
 		done := make(chan []time.Duration)
@@ -160,4 +149,49 @@ func touchUntil(b *testing.B, s *boltstore.Store, recs []*sessiond.Record, at ti
 		}
 		took = append(took, time.Since(t0))
 	}
+}
+
+// BenchmarkTouchAfterSweep measures the touch of a record, one after the
+// other, in a store of 100,000 records after a sweep removed 100,000
+// others, which leaves the file with many free pages; pages/op is the
+// pages each commit wrote.
+func BenchmarkTouchAfterSweep(b *testing.B) {
+	const n = 100_000
+	s, clk := newStore(b)
+	ctx := b.Context()
+	recs := createRandom(b, s, n, clk.Now().Add(12*time.Hour))
+	createRandom(b, s, n, clk.Now().Add(time.Minute))
+	clk.Advance(2 * time.Minute)
+	if _, err := s.Sweep(ctx); err != nil {
+		b.Fatalf("Sweep: %v", err)
+	}
+	written := func() int64 { st := boltstore.DB(s).Stats(); return st.TxStats.GetPageCount() }
+	before := written()
+	at := clk.Now()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		at = at.Add(time.Microsecond)
+		if err := s.Touch(ctx, recs[i%n].ID, at, at.Add(time.Hour)); err != nil {
+			b.Fatalf("Touch: %v", err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(written()-before)/float64(i), "pages/op")
+}
+
+// createRandom stores n new records, with random ids and token hashes as
+// real ones have, idle until idleExpires, in transactions of 5,000, and
+// returns them.
+func createRandom(b *testing.B, s *boltstore.Store, n int, idleExpires time.Time) []*sessiond.Record {
+	const batch = 5_000
+	recs := make([]*sessiond.Record, n)
+	for i := range recs {
+		recs[i] = storetest.NewRecord("user-" + strconv.Itoa(i))
+		recs[i].IdleExpiresAt = idleExpires
+	}
+	for i := 0; i < n; i += batch {
+		inOneBatch(b, s, min(batch, n-i), func(j int) error { return s.Create(b.Context(), recs[i+j]) })
+	}
+	return recs
 }
