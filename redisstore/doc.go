@@ -114,7 +114,9 @@
 // replicas of each master it wrote to have it, with WAIT, and fail with
 // [ErrNotReplicated] otherwise, so that the Manager refuses the login or
 // change (fails closed) rather than acknowledge what a failover could
-// lose. It is off by default.
+// lose. It is off by default. [Store.CheckReplicas] tells whether each
+// master has those replicas now; `sessiond serve` warns at start when one
+// has not.
 //
 // WAIT covers the writes made before it on its own connection, and the
 // client shares its connections among goroutines; so each pipeline of

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -92,4 +93,50 @@ func (s *Store) replicated(res []rueidis.RedisResult) error {
 		}
 	}
 	return nil
+}
+
+// CheckReplicas reports whether every master the store writes to has at
+// least Config.WaitReplicas replicas online, as INFO replication shows
+// them at this moment. A master with fewer refuses every write with
+// [ErrNotReplicated] until they are back, so a service calls it at start
+// to warn of a setting the deployment does not meet. It answers nil when
+// WaitReplicas is 0, and otherwise an error wrapping ErrNotReplicated
+// that names each master short of replicas, or the error of one it could
+// not ask.
+func (s *Store) CheckReplicas(ctx context.Context) error {
+	if s.cfg.WaitReplicas <= 0 {
+		return nil
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var errs []error
+	for addr, c := range s.c.Nodes() {
+		info, err := c.Do(ctx, c.B().Info().Section("replication").Build()).ToString()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("redisstore: asking %s for its replicas: %w", addr, err))
+			continue
+		}
+		if master, online := replicasOnline(info); master && online < s.cfg.WaitReplicas {
+			errs = append(errs, fmt.Errorf("%w: %s has %d replicas online, wait asks for %d", ErrNotReplicated, addr, online, s.cfg.WaitReplicas))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// replicasOnline reads INFO replication: whether the server is a master,
+// and how many of its replicas are online.
+func replicasOnline(info string) (master bool, online int) {
+	for line := range strings.SplitSeq(info, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "role:master" {
+			master = true
+		}
+		// A replica's line: slave<n>:ip=…,port=…,state=online,offset=…,lag=…
+		k, v, _ := strings.Cut(line, ":")
+		n, isReplica := strings.CutPrefix(k, "slave")
+		if isReplica && n != "" && n[0] >= '0' && n[0] <= '9' && strings.Contains(","+v+",", ",state=online,") {
+			online++
+		}
+	}
+	return master, online
 }

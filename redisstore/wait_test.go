@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,9 +57,10 @@ func startReplicated(tb testing.TB) (master, replica *redisServer) {
 }
 
 // TestWaitStandalone writes through a store with wait=1 on a Redis with a
-// replica: a Create is acknowledged once the replica has its keys; with
-// the replica gone, a Create fails with ErrNotReplicated within a few
-// wait timeouts, and reads still work.
+// replica: a Create is acknowledged once the replica has its keys, and
+// CheckReplicas finds the replica; with the replica gone, CheckReplicas
+// says so, a Create fails with ErrNotReplicated within a few wait
+// timeouts, and reads still work.
 func TestWaitStandalone(t *testing.T) {
 	master, replica := startReplicated(t)
 	s, err := redisstore.NewFromURL(t.Context(), "redis://"+master.addr()+"?prefix=w:&wait=1&wait_timeout=100ms")
@@ -74,7 +76,20 @@ func TestWaitStandalone(t *testing.T) {
 		t.Errorf("the replica after an acknowledged Create: EXISTS of the id key got %q (%v), want :1", got, err)
 	}
 
+	if err := s.CheckReplicas(t.Context()); err != nil {
+		t.Errorf("CheckReplicas with the replica in sync: got %v, want nil", err)
+	}
+
 	replica.stop()
+	err = waitFor(5*time.Second, func() error {
+		if err := s.CheckReplicas(t.Context()); !errors.Is(err, redisstore.ErrNotReplicated) {
+			return fmt.Errorf("CheckReplicas without the replica: got %v, want ErrNotReplicated", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
 	start := time.Now()
 	err = s.Create(t.Context(), storetest.NewRecord("bob"))
 	if took := time.Since(start); !errors.Is(err, redisstore.ErrNotReplicated) || took > time.Second {

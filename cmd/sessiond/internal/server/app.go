@@ -74,12 +74,27 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	if err != nil {
 		return nil, err
 	}
+	warnReplicas(ctx, store, log)
 	a, err := withKeys(cfg, store, log)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// warnReplicas logs a warning when the store waits for replicas that its
+// masters do not have (a Redis URL's wait=N): every write would be
+// refused until they do. It starts all the same, as reads still work and
+// replicas may come back.
+func warnReplicas(ctx context.Context, store stores.Store, log *slog.Logger) {
+	c, ok := store.(interface{ CheckReplicas(context.Context) error })
+	if !ok {
+		return
+	}
+	if err := c.CheckReplicas(ctx); err != nil {
+		log.Warn("the store lacks the replicas that --store's wait asks for: writes are refused until it has them", "error", err)
+	}
 }
 
 // withKeys loads or makes the API keys and data keys, and makes the

@@ -2,6 +2,8 @@ package server
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -10,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +171,41 @@ func TestStart_AddressInUse(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("got %v, want no data directory", err)
+	}
+}
+
+// TestBuild_WarnsOfMissingReplicas checks that a Redis store whose URL
+// asks each write to wait for a replica, on a server without one, starts
+// with a warning that names the setting, and without one when the URL
+// does not wait.
+func TestBuild_WarnsOfMissingReplicas(t *testing.T) {
+	c, err := net.DialTimeout("tcp", "127.0.0.1:6379", time.Second)
+	if err != nil {
+		t.Skipf("no Redis at 127.0.0.1:6379 (%v); CI provides one", err)
+	}
+	c.Close()
+	for _, tc := range []struct {
+		query string
+		warn  bool
+	}{
+		{"&wait=1&wait_timeout=50ms", true},
+		{"", false},
+	} {
+		t.Run(strconv.FormatBool(tc.warn), func(t *testing.T) {
+			store := "redis://127.0.0.1:6379/0?prefix=sessiond-test-" + rand.Text()[:8] + ":" + tc.query
+			cfg, err := config.Parse("serve", []string{"--data-dir", t.TempDir(), "--store", store}, func(string) string { return "" }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logs bytes.Buffer
+			app, err := Build(t.Context(), cfg, NewLogger(&logs, "warn"))
+			if err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			app.Close()
+			if got := strings.Contains(logs.String(), "--store's wait"); got != tc.warn {
+				t.Errorf("warning logged: %t, want %t; logs:\n%s", got, tc.warn, logs.String())
+			}
+		})
 	}
 }
