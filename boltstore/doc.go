@@ -83,8 +83,9 @@
 // [Config.SweepInterval] (1 minute by default); [Store.Close] stops it.
 // Sweep reads the expiry index from its oldest entry up to now, never the
 // whole store, removes those records with their index entries in
-// transactions of at most 1000, and calls the functions registered with
-// [Store.OnExpire] after each commit. Between sweeps an expired record may
+// transactions of at most 100, between which the writes waiting commit,
+// and calls the functions registered with [Store.OnExpire] after each
+// commit. Between sweeps an expired record may
 // still be returned, as the [sessiond.Store] contract allows; the
 // [sessiond.Manager] checks every deadline itself. Touch, though, ignores
 // a record that has expired by [Config.Now], so that a late touch cannot

@@ -47,7 +47,7 @@ func wantConsistent(t *testing.T, s *boltstore.Store) {
 // removes: all go, and each is reported once.
 func TestSweepManyChunks(t *testing.T) {
 	s, c := newStore(t)
-	const n = 2500
+	const n = 250
 	var mu sync.Mutex
 	seen := make(map[string]int)
 	s.OnExpire(func(_ context.Context, rec *sessiond.Record) {
