@@ -216,6 +216,9 @@
 //   - [TokenToucher] lets a store touch a session by its token hash in one
 //     round trip; [ExpiryWatcher] and [ExpiryCallbacks] report sessions a
 //     sweeper removes, so that they are audited as expired.
+//   - [EventCreator] stores a new session with its audit events in one
+//     write, and [BatchDeleter] deletes several sessions in one, for
+//     [Manager.RevokeUser].
 //   - [AuditStore] keeps audit events and answers an [EventQuery]
 //     ([EventQuery.Match], [EventQuery.Max]) for the service's audit API;
 //     [StoreAuditor] writes to it. [EventPager] reads the answer a page

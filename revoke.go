@@ -89,24 +89,36 @@ func (m *Manager) RevokeID(ctx context.Context, id, reason string) (bool, error)
 }
 
 // RevokeUser ends every session of a user except those whose ids are in
-// except, and returns how many it ended.
+// except, and returns how many it ended. A store that is a
+// [BatchDeleter] deletes them in one write; should that fail, some may
+// have ended, and it returns 0 with the error. Each session ended is
+// audited.
 func (m *Manager) RevokeUser(ctx context.Context, userID, reason string, except ...string) (int, error) {
 	recs, err := m.store.ListUser(ctx, userID)
 	if err != nil {
 		return 0, storeErr(err)
 	}
-	n := 0
-	for _, rec := range recs {
-		if slices.Contains(except, rec.ID) {
-			continue
+	recs = slices.DeleteFunc(recs, func(rec *Record) bool { return slices.Contains(except, rec.ID) })
+	if b, ok := m.store.(BatchDeleter); ok && len(recs) > 1 {
+		ids := make([]string, len(recs))
+		for i, rec := range recs {
+			ids[i] = rec.ID
 		}
+		if err := b.DeleteMany(ctx, ids); err != nil {
+			return 0, storeErr(err)
+		}
+		for _, rec := range recs {
+			m.audit(ctx, EventRevoked, rec, Client{}, reason)
+		}
+		return len(recs), nil
+	}
+	for i, rec := range recs {
 		if err := m.store.Delete(ctx, rec.ID); err != nil {
-			return n, storeErr(err)
+			return i, storeErr(err)
 		}
 		m.audit(ctx, EventRevoked, rec, Client{}, reason)
-		n++
 	}
-	return n, nil
+	return len(recs), nil
 }
 
 // RevokeEverything ends every session in the store, for incident response,

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/sessiond/sessiond"
+	"github.com/sessiond/sessiond/memstore"
 )
 
 func TestRevoke_ByIDUserAndEverything(t *testing.T) {
@@ -163,4 +165,116 @@ func TestListAll_Unsupported(t *testing.T) {
 			}
 		})
 	}
+}
+
+// deleteSpy counts the deletes that reach a memstore, one at a time and
+// in batches, and fails batches when failMany is set.
+type deleteSpy struct {
+	*memstore.Store
+	mu       sync.Mutex
+	single   int
+	batches  [][]string
+	failMany bool
+}
+
+func (d *deleteSpy) Delete(ctx context.Context, id string) error {
+	d.mu.Lock()
+	d.single++
+	d.mu.Unlock()
+	return d.Store.Delete(ctx, id)
+}
+
+func (d *deleteSpy) DeleteMany(ctx context.Context, ids []string) error {
+	d.mu.Lock()
+	d.batches = append(d.batches, slices.Clone(ids))
+	fail := d.failMany
+	d.mu.Unlock()
+	if fail {
+		return errors.New("store down")
+	}
+	return d.Store.DeleteMany(ctx, ids)
+}
+
+// onlyDeletes hides every optional interface of the spy: a store that
+// cannot delete in batches.
+type onlyDeletes struct{ sessiond.Store }
+
+// TestRevokeUser_DeletesInOneBatch_R31_R32 checks that RevokeUser ends a
+// user's sessions with one DeleteMany on a store that is a BatchDeleter,
+// with one Delete each on one that is not, and audits each session ended
+// either way; and that a failed batch reports the store's failure and
+// audits none as revoked.
+func TestRevokeUser_DeletesInOneBatch_R31_R32(t *testing.T) {
+	for _, batch := range []bool{true, false} {
+		t.Run(map[bool]string{true: "Batch", false: "OneByOne"}[batch], func(t *testing.T) {
+			clock, audit := newClock(), &auditLog{}
+			spy := &deleteSpy{Store: memstore.New(memstore.Config{Now: clock.Now})}
+			var store sessiond.Store = spy
+			if !batch {
+				store = onlyDeletes{spy}
+			}
+			m, err := sessiond.New(store, sessiond.Config{Now: clock.Now, Auditor: audit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			var toks []string
+			for range 3 {
+				s, tok, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids, toks = append(ids, s.ID()), append(toks, tok)
+			}
+			n, err := m.RevokeUser(t.Context(), "alice", sessiond.ReasonUser, ids[0])
+			if err != nil || n != 2 {
+				t.Fatalf("RevokeUser: got (%d, %v), want (2, nil)", n, err)
+			}
+			wantBatches, wantSingle := 1, 0
+			if !batch {
+				wantBatches, wantSingle = 0, 2
+			}
+			if len(spy.batches) != wantBatches || spy.single != wantSingle {
+				t.Errorf("got %d batches %v and %d single deletes, want %d and %d", len(spy.batches), spy.batches, spy.single, wantBatches, wantSingle)
+			}
+			if batch && (len(spy.batches[0]) != 2 || slices.Contains(spy.batches[0], ids[0])) {
+				t.Errorf("batch: got %v, want the two sessions other than %s", spy.batches[0], ids[0])
+			}
+			for i, tok := range toks {
+				_, _, err := m.Load(t.Context(), tok, sessiond.Client{})
+				if live := err == nil; live != (i == 0) {
+					t.Errorf("session %d: live %t after RevokeUser, want %t", i, live, i == 0)
+				}
+			}
+			revoked := 0
+			for _, e := range audit.events {
+				if e.Type == sessiond.EventRevoked && e.Reason == sessiond.ReasonUser {
+					revoked++
+				}
+			}
+			if revoked != 2 {
+				t.Errorf("got %d session.revoked events, want 2", revoked)
+			}
+		})
+	}
+	t.Run("BatchFails", func(t *testing.T) {
+		clock, audit := newClock(), &auditLog{}
+		spy := &deleteSpy{Store: memstore.New(memstore.Config{Now: clock.Now}), failMany: true}
+		m, err := sessiond.New(spy, sessiond.Config{Now: clock.Now, Auditor: audit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, _, err := m.LoginToken(t.Context(), sessiond.LoginInfo{UserID: "alice", Methods: []string{"pwd"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := m.RevokeUser(t.Context(), "alice", sessiond.ReasonUser)
+		if n != 0 || err == nil || !strings.Contains(err.Error(), "store down") {
+			t.Errorf("RevokeUser on a failing batch: got (%d, %v), want (0, the store's error)", n, err)
+		}
+		if _, ok := audit.last(sessiond.EventRevoked); ok {
+			t.Error("a session.revoked event was audited for a batch that failed")
+		}
+	})
 }

@@ -145,6 +145,17 @@ type Store interface {
 	DeleteAll(ctx context.Context) (int, error)
 }
 
+// BatchDeleter is implemented by stores that delete several records in
+// one write where a Delete of each would take one write apiece (a
+// commit, a statement, a few round trips). The [Manager] revokes a
+// user's sessions with it.
+type BatchDeleter interface {
+	// DeleteMany does what Delete does for each of ids. Missing records
+	// are not an error. When it returns an error, some of the records
+	// may have been deleted and others not.
+	DeleteMany(ctx context.Context, ids []string) error
+}
+
 // TokenToucher is implemented by stores whose touch is cheaper given the
 // record's current token hash, which the [Manager] knows when it touches
 // (a network store may find the record by it in one round trip where Touch

@@ -21,6 +21,7 @@ var (
 	_ sessiond.AuditStore    = (*Store)(nil)
 	_ sessiond.EventPager    = (*Store)(nil)
 	_ sessiond.EventCreator  = (*Store)(nil)
+	_ sessiond.BatchDeleter  = (*Store)(nil)
 	_ sessiond.SessionLister = (*Store)(nil)
 )
 

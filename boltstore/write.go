@@ -107,14 +107,24 @@ func (s *Store) Touch(_ context.Context, id string, lastSeen, idleExpires time.T
 
 // Delete removes the record id and its index entries. A missing record is
 // not an error.
-func (s *Store) Delete(_ context.Context, id string) error {
-	key := []byte(id)
+func (s *Store) Delete(ctx context.Context, id string) error {
+	return s.DeleteMany(ctx, []string{id})
+}
+
+// DeleteMany removes the records ids and their index entries in one
+// transaction, one commit: what Delete does for each.
+func (s *Store) DeleteMany(_ context.Context, ids []string) error {
 	return s.write("delete", withSessions(func(b sessions) error {
-		rec, err := b.get(key)
-		if err != nil || rec == nil {
-			return err
+		for _, id := range ids {
+			rec, err := b.get([]byte(id))
+			if err == nil && rec != nil {
+				err = b.remove(rec)
+			}
+			if err != nil {
+				return err
+			}
 		}
-		return b.remove(rec)
+		return nil
 	}))
 }
 

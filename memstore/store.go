@@ -13,6 +13,7 @@ var (
 	_ sessiond.Store         = (*Store)(nil)
 	_ sessiond.ExpiryWatcher = (*Store)(nil)
 	_ sessiond.SessionLister = (*Store)(nil)
+	_ sessiond.BatchDeleter  = (*Store)(nil)
 )
 
 // Config configures a [Store]. The zero value is ready to use.

@@ -80,13 +80,8 @@ func (s *Store) Touch(_ context.Context, id string, lastSeen, idleExpires time.T
 
 // Delete removes the record id and its index entries. A missing record is
 // not an error.
-func (s *Store) Delete(_ context.Context, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if rec, ok := s.byID[id]; ok {
-		s.remove(rec)
-	}
-	return nil
+func (s *Store) Delete(ctx context.Context, id string) error {
+	return s.DeleteMany(ctx, []string{id})
 }
 
 // DeleteAll removes every record and reports how many there were. It
@@ -110,4 +105,17 @@ func clone(rec *sessiond.Record) *sessiond.Record {
 	c.AuthMethods = slices.Clone(rec.AuthMethods)
 	c.Data = slices.Clone(rec.Data)
 	return &c
+}
+
+// DeleteMany removes the records ids under one lock: what Delete does for
+// each, with no other call seeing some of them gone and others not.
+func (s *Store) DeleteMany(_ context.Context, ids []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		if rec, ok := s.byID[id]; ok {
+			s.remove(rec)
+		}
+	}
+	return nil
 }

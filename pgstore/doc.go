@@ -118,7 +118,8 @@
 //     has not expired by [Config.Now]: it never brings a session back and
 //     never rewrites rec. Get, Find and ListUser lay these two columns over
 //     the decoded record.
-//   - Delete is one DELETE; the hashes go by cascade.
+//   - Delete is one DELETE, and DeleteMany too, of any number of
+//     sessions; the hashes go by cascade.
 //   - DeleteAll locks the sessions, counts them and truncates both tables,
 //     three statements in one transaction sent as one simple query: one
 //     round trip, as fast for a million sessions as for one, so that

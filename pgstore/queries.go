@@ -178,9 +178,9 @@ SELECT count(*) FROM s`
 SET last_seen_at = GREATEST(last_seen_at, $2), idle_expires_at = GREATEST(idle_expires_at, $3)
 WHERE id = $1 AND expires_at > $4 AND (last_seen_at < $2 OR idle_expires_at < $3)`
 
-	// deleteSQL removes the session; its token hashes go with it (ON
-	// DELETE CASCADE).
-	deleteSQL = `DELETE FROM {sessions} WHERE id = $1`
+	// deleteSQL removes the sessions whose ids are in $1; their token
+	// hashes go with them (ON DELETE CASCADE).
+	deleteSQL = `DELETE FROM {sessions} WHERE id = ANY ($1::text[])`
 
 	// deleteAllSQL is three statements, sent as one simple query, which
 	// PostgreSQL runs as one transaction: the lock keeps the count exact,

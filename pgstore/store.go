@@ -18,6 +18,7 @@ var (
 	_ sessiond.EventPager    = (*Store)(nil)
 	_ sessiond.SessionLister = (*Store)(nil)
 	_ sessiond.EventCreator  = (*Store)(nil)
+	_ sessiond.BatchDeleter  = (*Store)(nil)
 )
 
 // Store is a [sessiond.Store], [sessiond.ExpiryWatcher] and

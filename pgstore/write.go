@@ -110,12 +110,19 @@ func (s *Store) Touch(ctx context.Context, id string, lastSeen, idleExpires time
 // Delete removes the record id and its token hashes, in one round trip. A
 // missing record is not an error.
 func (s *Store) Delete(ctx context.Context, id string) error {
-	if !isText(id) {
-		return nil // no such record can exist
+	return s.DeleteMany(ctx, []string{id})
+}
+
+// DeleteMany removes the records ids and their token hashes in one
+// statement, one round trip. Missing records are not an error.
+func (s *Store) DeleteMany(ctx context.Context, ids []string) error {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !isText(id) }) // no such record can exist
+	if len(ids) == 0 {
+		return nil
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if _, err := s.pool.Exec(ctx, s.q.delete, id); err != nil {
+	if _, err := s.pool.Exec(ctx, s.q.delete, ids); err != nil {
 		return fmt.Errorf("pgstore: delete: %w", err)
 	}
 	return nil

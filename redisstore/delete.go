@@ -6,45 +6,79 @@ import (
 	"github.com/redis/rueidis"
 )
 
-// Delete removes the record id: it deletes the home first, at which moment
-// no lookup finds the record any more, then in one pipeline its links, its
-// id key, its user's entry and its place in the list. Three round trips. A missing record is not
-// an error; one whose home Redis has let expire keeps its id key and links
-// until their own expiry, at its absolute deadline, and leads nowhere.
+// Delete removes the record id: DeleteMany of the one id.
 func (s *Store) Delete(ctx context.Context, id string) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	h, err := s.c.Do(ctx, s.c.B().Get().Key(s.k.id(id)).Build()).ToString()
-	if rueidis.IsRedisNil(err) {
-		return nil
-	}
-	if err != nil {
-		return wrap("delete", err)
-	}
-	h = homeOf(h)
-	for range maxHops {
-		home, to, err := s.removeAt(ctx, id, h)
-		switch {
-		case err != nil:
-			return wrap("delete", err)
-		case home.id != "":
-			return s.unindex(ctx, home)
-		case to == "":
-			return nil
-		}
-		h = to
-	}
-	return nil
+	return s.DeleteMany(ctx, []string{id})
 }
 
-// removeAt runs the removeHome script on the key of hash h. It returns the
-// home it deleted, or where the key leads if it is a link of the record.
-func (s *Store) removeAt(ctx context.Context, id, h string) (home tok, to string, err error) {
-	res, err := s.write(ctx, call{s: removeHome, key: s.k.token(h), args: []string{id}})
-	if err != nil {
-		return tok{}, "", err
+// DeleteMany removes the records ids: it deletes their homes first, at
+// which moment no lookup finds them any more, then in one pipeline their
+// links, id keys, user entries and places in the list. Three round trips
+// whatever the number of ids: their id keys, their homes, the rest (one
+// more for each home that a rotation is moving). A missing record is not
+// an error; one whose home Redis has let expire keeps its id key and
+// links until their own expiry, at its absolute deadline, and leads
+// nowhere.
+func (s *Store) DeleteMany(ctx context.Context, ids []string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	gets := make([]call, len(ids))
+	for i, id := range ids {
+		gets[i] = call{cmd: s.c.B().Get().Key(s.k.id(id)).Build()}
 	}
-	vals, err := res[0].ToArray()
+	var found, hashes []string
+	for i, r := range s.run(ctx, gets...) {
+		h, err := r.ToString()
+		if rueidis.IsRedisNil(err) {
+			continue
+		}
+		if err != nil {
+			return wrap("delete", err)
+		}
+		found, hashes = append(found, ids[i]), append(hashes, homeOf(h))
+	}
+	var rest []call
+	for range maxHops {
+		if len(found) == 0 {
+			break
+		}
+		removes := make([]call, len(found))
+		for i, id := range found {
+			removes[i] = call{s: removeHome, key: s.k.token(hashes[i]), args: []string{id}}
+		}
+		res, err := s.write(ctx, removes...)
+		if err != nil {
+			return wrap("delete", err)
+		}
+		// Homes deleted are unindexed; links lead on, for another hop.
+		var next []string
+		for i, r := range res {
+			home, to, err := removed(hashes[i], r)
+			switch {
+			case err != nil:
+				return wrap("delete", err)
+			case home.id != "":
+				calls, err := s.unindexCalls(home)
+				if err != nil {
+					return wrap("delete", err)
+				}
+				rest = append(rest, calls...)
+			case to != "":
+				found[len(next)] = found[i]
+				next = append(next, to)
+			}
+		}
+		found, hashes = found[:len(next)], next
+	}
+	_, err := s.write(ctx, rest...)
+	return wrap("delete", err)
+}
+
+// removed reads the answer r of the removeHome script on the key of hash
+// h: the home it deleted, or where the key leads if it is a link of the
+// record.
+func removed(h string, r rueidis.RedisResult) (home tok, to string, err error) {
+	vals, err := r.ToArray()
 	if err != nil || len(vals) < 2 {
 		return tok{}, "", err
 	}
@@ -55,13 +89,13 @@ func (s *Store) removeAt(ctx context.Context, id, h string) (home tok, to string
 	return tok{}, v, err
 }
 
-// unindex deletes the links, id key, user entry and list member of the
-// deleted record whose home was home.
-func (s *Store) unindex(ctx context.Context, home tok) error {
+// unindexCalls are the deletes of the links, id key, user entry and list
+// member of the deleted record whose home was home.
+func (s *Store) unindexCalls(home tok) ([]call, error) {
 	id := home.id
 	rec, err := home.record(id)
 	if err != nil {
-		return wrap("delete", err)
+		return nil, err
 	}
 	calls := []call{{key: s.k.id(id), cmd: s.c.B().Del().Key(s.k.id(id)).Build()}}
 	for _, rt := range rec.Retired {
@@ -70,6 +104,5 @@ func (s *Store) unindex(ctx context.Context, home tok) error {
 	if rec.UserID != "" {
 		calls = append(calls, call{s: removeUser, key: s.k.user(rec.UserID), args: []string{id}}, s.unlistCall(rec))
 	}
-	_, err = s.write(ctx, calls...)
-	return wrap("delete", err)
+	return calls, nil
 }

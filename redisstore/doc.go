@@ -54,7 +54,8 @@
 //	           session
 //	Update     4 at most (the home, found by the record's own hashes; claims of new
 //	           keys; the compare-and-swap; the id key, links, user indexes, list)
-//	Delete     3 (the id key, the home, the rest in one pipeline)
+//	Delete     3 (the id key, the home, the rest in one pipeline); as
+//	           many for DeleteMany of any number of ids
 //	ListUser   3 (the index; the id keys; the homes), whatever its size
 //	ListAll    3 per batch of at least 100 members of the list (the
 //	           members; the id keys; the homes): one batch for a page of

@@ -17,6 +17,7 @@ var (
 	_ sessiond.EventPager    = (*Store)(nil)
 	_ sessiond.SessionLister = (*Store)(nil)
 	_ sessiond.EventCreator  = (*Store)(nil)
+	_ sessiond.BatchDeleter  = (*Store)(nil)
 )
 
 // Defaults of [Config].

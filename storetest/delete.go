@@ -13,6 +13,13 @@ var deleteTests = []test{
 	{"Missing", testDeleteMissing},
 }
 
+// deleteManyTests check DeleteMany of stores that are a
+// [sessiond.BatchDeleter]; they are skipped for the others.
+var deleteManyTests = []test{
+	{"RemovesIndexes", testDeleteManyRemovesIndexes},
+	{"Nothing", testDeleteManyNothing},
+}
+
 // deleteAllTests check DeleteAll.
 var deleteAllTests = []test{
 	{"CountsAndEmpties", testDeleteAll},
@@ -89,4 +96,55 @@ func wantDeleteAll(t *testing.T, s sessiond.Store, want int) {
 	if n != want {
 		t.Errorf("DeleteAll: got %d, want %d", n, want)
 	}
+}
+
+// batchDeleter returns a fresh store from h as a BatchDeleter, or skips.
+func (h Harness) batchDeleter(t *testing.T) (sessiond.Store, sessiond.BatchDeleter) {
+	t.Helper()
+	s := h.store(t)
+	b, ok := s.(sessiond.BatchDeleter)
+	if !ok {
+		t.Skip("the store is not a sessiond.BatchDeleter")
+	}
+	return s, b
+}
+
+// testDeleteManyRemovesIndexes deletes two of a user's three records, one
+// of them rotated, and an id that never existed, at once: their ids and
+// every hash lead nowhere, the third record is listed alone, and another
+// user's record stays.
+func testDeleteManyRemovesIndexes(t *testing.T, h Harness) {
+	s, b := h.batchDeleter(t)
+	user := randomUser()
+	a, rotatedRec, kept := fullRecord(user), fullRecord(user), fullRecord(user)
+	other := fullRecord(randomUser())
+	for _, rec := range []*sessiond.Record{a, rotatedRec, kept, other} {
+		mustCreate(t, s, rec)
+	}
+	next := rotated(rotatedRec)
+	mustUpdate(t, s, next, rotatedRec.Version)
+	if err := b.DeleteMany(t.Context(), []string{a.ID, NewRecord("").ID, next.ID}); err != nil {
+		t.Fatalf("DeleteMany: got error %v, want nil", err)
+	}
+	wantGone(t, s, a)
+	wantGone(t, s, next)
+	wantStored(t, s, kept)
+	wantStored(t, s, other)
+	wantListed(t, s, user, kept)
+	wantListed(t, s, other.UserID, other)
+}
+
+// testDeleteManyNothing deletes no ids, and ids of no record: neither is an
+// error, and nothing changes.
+func testDeleteManyNothing(t *testing.T, h Harness) {
+	s, b := h.batchDeleter(t)
+	kept := fullRecord(randomUser())
+	mustCreate(t, s, kept)
+	for _, ids := range [][]string{nil, {NewRecord("").ID, NewRecord("").ID}} {
+		if err := b.DeleteMany(t.Context(), ids); err != nil {
+			t.Errorf("DeleteMany(%d ids): got error %v, want nil", len(ids), err)
+		}
+	}
+	wantStored(t, s, kept)
+	wantListed(t, s, kept.UserID, kept)
 }

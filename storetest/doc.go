@@ -57,6 +57,9 @@
 //     pages of any size that each start after the record that ended the
 //     one before; it follows Delete and Update, and (with
 //     [Harness.Advance]) forgets what expired by either deadline.
+//   - If the store is a [sessiond.BatchDeleter]: DeleteMany deletes the
+//     records of the ids given, rotated ones too, with every index entry,
+//     leaves the others alone, and takes missing ids and none at all.
 //   - If the store is a [sessiond.TokenToucher]: TouchToken touches the
 //     record of the id, and only it, whatever the hash leads to (the
 //     current home, a retired hash, nothing, another record), and never

@@ -47,6 +47,7 @@ func Run(t *testing.T, h Harness) {
 		{"Touch", touchTests},
 		{"TouchToken", touchTokenTests},
 		{"Delete", deleteTests},
+		{"DeleteMany", deleteManyTests},
 		{"ListUser", listUserTests},
 		{"ListAll", listAllTests},
 		{"DeleteAll", deleteAllTests},

@@ -68,6 +68,7 @@ var (
 	_ sessiond.TokenToucher  = (*timedStore)(nil)
 	_ sessiond.SessionLister = (*timedStore)(nil)
 	_ sessiond.EventCreator  = (*timedStore)(nil)
+	_ sessiond.BatchDeleter  = (*timedStore)(nil)
 	_ sessiond.EventPager    = (*auditStore)(nil)
 	_ sessiond.AuditStore    = (*auditStore)(nil)
 	_ sessiond.ExpiryWatcher = (*watchStore)(nil)

@@ -55,7 +55,8 @@ type timedStore struct {
 // a [sessiond.SessionLister] and, with an AuditStore, a
 // [sessiond.EventPager]: each answers [errors.ErrUnsupported] when s is
 // not one. And it is always a [sessiond.EventCreator], which creates
-// with Create and AppendEvent when s is not one. The result is a pointer,
+// with Create and AppendEvent when s is not one, and a
+// [sessiond.BatchDeleter], which deletes one by one when s is not one. The result is a pointer,
 // so that a Manager can tell that a [sessiond.StoreAuditor] on it keeps
 // its events in its own store, and make a login one write.
 func (m *Metrics) Store(s sessiond.Store, name string, log *slog.Logger) sessiond.Store {
@@ -112,6 +113,23 @@ func (s *timedStore) Find(ctx context.Context, h sessiond.Hash) (_ *sessiond.Rec
 func (s *timedStore) Update(ctx context.Context, rec *sessiond.Record, version int64) (err error) {
 	defer s.done(opUpdate, time.Now(), &err)
 	return s.inner.Update(ctx, rec, version)
+}
+
+// DeleteMany times the inner DeleteMany as one delete, or, when the inner
+// store is no sessiond.BatchDeleter, does what it does with a Delete of
+// each id, each timed.
+func (s *timedStore) DeleteMany(ctx context.Context, ids []string) (err error) {
+	b, ok := s.inner.(sessiond.BatchDeleter)
+	if !ok {
+		for _, id := range ids {
+			if err := s.Delete(ctx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	defer s.done(opDelete, time.Now(), &err)
+	return b.DeleteMany(ctx, ids)
 }
 
 // CreateWithEvents times the inner CreateWithEvents as a create, or,

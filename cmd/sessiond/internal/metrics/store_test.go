@@ -125,6 +125,9 @@ func TestStore_TimesEachCall(t *testing.T) {
 		{"update", func(s sessiond.Store) error { return s.Update(ctx, rec, rec.Version) }},
 		{"touch", func(s sessiond.Store) error { return s.Touch(ctx, rec.ID, time.Now(), time.Now()) }},
 		{"delete", func(s sessiond.Store) error { return s.Delete(ctx, rec.ID) }},
+		{"delete", func(s sessiond.Store) error {
+			return s.(sessiond.BatchDeleter).DeleteMany(ctx, []string{rec.ID, "other"})
+		}},
 		{"list_user", func(s sessiond.Store) error { _, err := s.ListUser(ctx, "u1"); return err }},
 		{"list_all", func(s sessiond.Store) error {
 			_, err := s.(sessiond.SessionLister).ListAll(ctx, sessiond.ListPosition{}, 10)
@@ -276,5 +279,30 @@ func TestStore_LoginIsOneWrite(t *testing.T) {
 	events, err := inner.QueryEvents(t.Context(), sessiond.EventQuery{Type: sessiond.EventCreated})
 	if err != nil || len(events) != 1 {
 		t.Errorf("session.created events kept: got %d, %v; want 1", len(events), err)
+	}
+}
+
+// TestStore_DeleteManyWithoutBatches checks that the wrapper of a store
+// that cannot delete in batches deletes each id with a Delete of its own,
+// each timed.
+func TestStore_DeleteManyWithoutBatches(t *testing.T) {
+	ms := memstore.New(memstore.Config{})
+	t.Cleanup(func() { ms.Close() })
+	m := New()
+	s := m.Store(bare{ms}, "memory", nil)
+	a, b := storetest.NewRecord("u1"), storetest.NewRecord("u1")
+	for _, rec := range []*sessiond.Record{a, b} {
+		if err := s.Create(t.Context(), rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.(sessiond.BatchDeleter).DeleteMany(t.Context(), []string{a.ID, b.ID}); err != nil {
+		t.Fatalf("DeleteMany: %v", err)
+	}
+	if recs, err := ms.ListUser(t.Context(), "u1"); len(recs) != 0 || err != nil {
+		t.Errorf("after DeleteMany: got (%d records, %v), want none", len(recs), err)
+	}
+	if got := samples(t, m, "delete"); got != 2 {
+		t.Errorf("delete timings: got %d, want 2, one a Delete", got)
 	}
 }
