@@ -98,12 +98,15 @@ func (m *Manager) RevokeUser(ctx context.Context, userID, reason string, except 
 	if err != nil {
 		return 0, storeErr(err)
 	}
-	recs = slices.DeleteFunc(recs, func(rec *Record) bool { return slices.Contains(except, rec.ID) })
-	if b, ok := m.store.(BatchDeleter); ok && len(recs) > 1 {
-		ids := make([]string, len(recs))
-		for i, rec := range recs {
-			ids[i] = rec.ID
+	var ending []*Record
+	var ids []string
+	for _, rec := range recs {
+		if !slices.Contains(except, rec.ID) {
+			ending, ids = append(ending, rec), append(ids, rec.ID)
 		}
+	}
+	recs = ending
+	if b, ok := m.store.(BatchDeleter); ok && len(recs) > 1 {
 		if err := b.DeleteMany(ctx, ids); err != nil {
 			return 0, storeErr(err)
 		}
