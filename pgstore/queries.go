@@ -92,13 +92,13 @@ ORDER BY absolute_expires_at DESC, id COLLATE "C" DESC LIMIT $3`
 
 // Writes.
 const (
-	// createSQL inserts the session with its current hash ($9) and the
-	// digest of its hashes ($10), and its retired hashes ($8) into the
-	// token index, in one statement that answers 1, or 0 when a hash is
-	// already another session's: a current hash that the token index
-	// holds, or a retired one that is a session's current hash. A taken
-	// id, current hash or retired hash is a unique violation.
-	createSQL = `WITH s AS (
+	// createCTEs insert the session with its current hash ($9) and the
+	// digest of its hashes ($10) as s, and its retired hashes ($8) into
+	// the token index, unless a hash is already another session's: a
+	// current hash that the token index holds, or a retired one that is a
+	// session's current hash (then s is empty). A taken id, current hash
+	// or retired hash is a unique violation.
+	createCTEs = `WITH s AS (
 	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
 	SELECT $1::text, $2::text, $3::bigint, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7::bytea, $9::bytea, $10::bytea
 	WHERE NOT EXISTS (SELECT 1 FROM {tokens} WHERE hash = $9::bytea)
@@ -107,23 +107,18 @@ const (
 ), t AS (
 	INSERT INTO {tokens} (hash, session_id)
 	SELECT h, s.id FROM s, unnest($8::bytea[]) AS h
-)
+)`
+
+	// createSQL is createCTEs in one statement that answers 1, or 0 when
+	// a hash is another session's.
+	createSQL = createCTEs + `
 SELECT count(*) FROM s`
 
 	// createWithEventsSQL is createSQL that also inserts audit events,
 	// one for each element of the arrays $11 to $19 (time, type, user_id,
 	// session_id, ip, user_agent, reason, event_id, actor), in the same
 	// statement: a session that is not inserted keeps no event.
-	createWithEventsSQL = `WITH s AS (
-	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
-	SELECT $1::text, $2::text, $3::bigint, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7::bytea, $9::bytea, $10::bytea
-	WHERE NOT EXISTS (SELECT 1 FROM {tokens} WHERE hash = $9::bytea)
-		AND NOT EXISTS (SELECT 1 FROM {sessions} WHERE token_hash = ANY ($8::bytea[]))
-	RETURNING id
-), t AS (
-	INSERT INTO {tokens} (hash, session_id)
-	SELECT h, s.id FROM s, unnest($8::bytea[]) AS h
-), e AS (
+	createWithEventsSQL = createCTEs + `, e AS (
 	INSERT INTO {events} (time, type, user_id, session_id, ip, user_agent, reason, event_id, actor)
 	SELECT e.* FROM s, unnest($11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
 		$16::text[], $17::text[], $18::text[], $19::text[]) AS e
