@@ -187,11 +187,11 @@ func (m *Manager) Audit(ctx context.Context, e Event) {
 
 // complete fills in e's id, time and actor where they are empty.
 func (m *Manager) complete(ctx context.Context, e Event) Event {
-	if e.ID == "" {
-		e.ID, _ = newID(m.cfg.Rand)
-	}
 	if e.Time.IsZero() {
 		e.Time = m.now()
+	}
+	if e.ID == "" {
+		e.ID, _ = newID(m.cfg.Rand, e.Time)
 	}
 	if e.Actor == "" {
 		e.Actor = ActorFrom(ctx)

@@ -16,8 +16,10 @@
 // A token is 256 bits from crypto/rand, as unpadded base64url. It means
 // nothing by itself: no user, time or counter is inside it. Only its
 // SHA-256 digest ([Hash]) ever reaches a store, a log or a metric, so a
-// copy of the store cannot be replayed. Each session also has a random
-// public id, not derived from the token, by which it is listed and revoked.
+// copy of the store cannot be replayed. Each session also has a public id,
+// not derived from the token, by which it is listed and revoked: the
+// millisecond of its login, so that ids sort by it and stores add new
+// sessions at the end of their indexes, then 80 random bits.
 //
 // # Cookies
 //

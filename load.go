@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -385,11 +386,22 @@ var base64URLValue = func() (t [256]int8) {
 	return t
 }()
 
-// newID returns a random public session id: 128 bits, base64url.
-func newID(r io.Reader) (string, error) {
+// newID returns a public id made at now: 128 bits, of which the first 48
+// are now in Unix milliseconds and the other 80 come from r, written as 22
+// characters of the base64url alphabet in an order that keeps the bytes'
+// (idEncoding). Ids made later compare greater as strings, to the
+// millisecond, so a store keyed by id adds each new session at the end of
+// its index, where the pages of the last additions are, rather than at a
+// random place; the 80 random bits keep ids unguessable and unique.
+func newID(r io.Reader, now time.Time) (string, error) {
 	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
+	binary.BigEndian.PutUint64(b[:8], uint64(max(now.UnixMilli(), 0))<<16)
+	if _, err := io.ReadFull(r, b[6:]); err != nil {
 		return "", fmt.Errorf("sessiond: reading randomness: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+	return idEncoding.EncodeToString(b[:]), nil
 }
+
+// idEncoding is unpadded base64 over the base64url characters in
+// ascending byte order, so that encoded ids sort as their bytes do.
+var idEncoding = base64.NewEncoding("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz").WithPadding(base64.NoPadding)

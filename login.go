@@ -130,7 +130,8 @@ func (m *Manager) LoginToken(ctx context.Context, info LoginInfo) (*Session, str
 
 // create stores a fresh session for info, with values as its data.
 func (m *Manager) create(ctx context.Context, info LoginInfo, values map[string]json.RawMessage) (*Session, string, error) {
-	id, err := newID(m.cfg.Rand)
+	now := m.now()
+	id, err := newID(m.cfg.Rand, now)
 	if err != nil {
 		return nil, "", err
 	}
@@ -142,7 +143,6 @@ func (m *Manager) create(ctx context.Context, info LoginInfo, values map[string]
 	if err != nil {
 		return nil, "", err
 	}
-	now := m.now()
 	abs := now.Add(m.cfg.AbsoluteTimeout)
 	if info.Pending {
 		abs = now.Add(m.cfg.PendingTimeout)

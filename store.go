@@ -27,8 +27,10 @@ type RetiredToken struct {
 
 // Record is a session as a [Store] keeps it. Every time is UTC.
 type Record struct {
-	// ID is the session's random public id, used to list and revoke it.
-	// It is not derived from the token.
+	// ID is the session's public id, used to list and revoke it. It is
+	// not derived from the token. The Manager's ids begin with the
+	// millisecond of the login and end with 80 random bits, so that they
+	// sort by creation; a store takes any non-empty id.
 	ID string
 	// UserID is the user the session belongs to; empty for an anonymous
 	// session, which no per-user index lists.

@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"math/bits"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTokens_EntropyAndUniqueness_R1(t *testing.T) {
@@ -121,3 +123,49 @@ func TestTokens_FlippedCharacter_R6(t *testing.T) {
 		t.Errorf("original token rejected")
 	}
 }
+
+// TestIDs_OrderedByCreation checks the public id's shape: 22 base64url
+// characters, unique, sorting by the time of the login to the millisecond
+// (stores keyed by id add new sessions at the end of their index), with
+// the rest random. It also checks what R2 asks of the tokens beside them:
+// the id's time never reaches the token.
+func TestIDs_OrderedByCreation(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	const n = 200
+	var ids []string
+	seen := make(map[string]bool, n)
+	for i := range n {
+		if i%10 == 0 {
+			e.clock.Advance(time.Millisecond)
+		}
+		s, tok := e.login(t, "alice")
+		id := s.ID()
+		if len(id) != 22 || strings.Trim(id, base64URL) != "" {
+			t.Fatalf("id %q: want 22 base64url characters", id)
+		}
+		if seen[id] {
+			t.Fatalf("id %q repeated", id)
+		}
+		seen[id] = true
+		if strings.Contains(tok, id[:8]) {
+			t.Errorf("token %q holds the id's time %q", tok, id[:8])
+		}
+		ids = append(ids, id)
+	}
+	for i := 10; i < n; i++ {
+		// Ids of one millisecond share their time and differ after it;
+		// each millisecond's ids sort after the last one's.
+		if i%10 != 0 {
+			if ids[i][:8] != ids[i-1][:8] {
+				t.Errorf("ids %q and %q of one millisecond differ in their first 8 characters", ids[i-1], ids[i])
+			}
+			continue
+		}
+		if prev := slices.Max(ids[i-10 : i]); ids[i] <= prev {
+			t.Errorf("id %q made a millisecond later sorts before %q", ids[i], prev)
+		}
+	}
+}
+
+// base64URL is the alphabet of tokens and ids.
+const base64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
