@@ -98,11 +98,19 @@ const (
 	// current hash that the token index holds, or a retired one that is a
 	// session's current hash (then s is empty). A taken id, current hash
 	// or retired hash is a unique violation.
+	//
+	// The retired hashes are looked up one at a time, each by equality
+	// on the index of token_hash, never with "token_hash = ANY ($8)": a
+	// plan cached while the table was small (PostgreSQL keeps a generic
+	// plan for a prepared statement until the table's statistics change)
+	// then scans the whole table for every login. updateSQL does the
+	// same, and deleteSQL takes one id.
 	createCTEs = `WITH s AS (
 	INSERT INTO {sessions} (id, user_id, version, last_seen_at, idle_expires_at, absolute_expires_at, rec, token_hash, token_set)
 	SELECT $1::text, $2::text, $3::bigint, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7::bytea, $9::bytea, $10::bytea
 	WHERE NOT EXISTS (SELECT 1 FROM {tokens} WHERE hash = $9::bytea)
-		AND NOT EXISTS (SELECT 1 FROM {sessions} WHERE token_hash = ANY ($8::bytea[]))
+		AND NOT EXISTS (SELECT 1 FROM unnest($8::bytea[]) AS r(h)
+			WHERE (SELECT o.id FROM {sessions} o WHERE o.token_hash = r.h) IS NOT NULL)
 	RETURNING id
 ), t AS (
 	INSERT INTO {tokens} (hash, session_id)
@@ -154,7 +162,8 @@ WHERE id = $1 AND version = $2 AND token_hash = $9 AND token_set = $10`
 		token_hash = $10, token_set = $11
 	WHERE id = $1 AND version = $2
 		AND NOT EXISTS (SELECT 1 FROM {tokens} k WHERE k.hash = $10 AND k.session_id <> $1)
-		AND NOT EXISTS (SELECT 1 FROM {sessions} o WHERE o.token_hash = ANY ($9::bytea[]) AND o.id <> $1)
+		AND NOT EXISTS (SELECT 1 FROM unnest($9::bytea[]) AS r(h)
+			WHERE (SELECT o.id FROM {sessions} o WHERE o.token_hash = r.h AND o.id <> $1) IS NOT NULL)
 	RETURNING id
 ), gone AS (
 	DELETE FROM {tokens} t USING s
@@ -173,9 +182,9 @@ SELECT count(*) FROM s`
 SET last_seen_at = GREATEST(last_seen_at, $2), idle_expires_at = GREATEST(idle_expires_at, $3)
 WHERE id = $1 AND expires_at > $4 AND (last_seen_at < $2 OR idle_expires_at < $3)`
 
-	// deleteSQL removes the sessions whose ids are in $1; their token
-	// hashes go with them (ON DELETE CASCADE).
-	deleteSQL = `DELETE FROM {sessions} WHERE id = ANY ($1::text[])`
+	// deleteSQL removes session $1; its token hashes go with it (ON
+	// DELETE CASCADE). DeleteMany sends one for each id, in one batch.
+	deleteSQL = `DELETE FROM {sessions} WHERE id = $1`
 
 	// deleteAllSQL is three statements, sent as one simple query, which
 	// PostgreSQL runs as one transaction: the lock keeps the count exact,

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sessiond/sessiond"
 )
@@ -113,8 +114,9 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	return s.DeleteMany(ctx, []string{id})
 }
 
-// DeleteMany removes the records ids and their token hashes in one
-// statement, one round trip. Missing records are not an error.
+// DeleteMany removes the records ids and their token hashes with a
+// statement for each id, sent as one batch in one round trip. Missing
+// records are not an error.
 func (s *Store) DeleteMany(ctx context.Context, ids []string) error {
 	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !isText(id) }) // no such record can exist
 	if len(ids) == 0 {
@@ -122,7 +124,11 @@ func (s *Store) DeleteMany(ctx context.Context, ids []string) error {
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if _, err := s.pool.Exec(ctx, s.q.delete, ids); err != nil {
+	b := new(pgx.Batch)
+	for _, id := range ids {
+		b.Queue(s.q.delete, id)
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("pgstore: delete: %w", err)
 	}
 	return nil
