@@ -10,17 +10,18 @@ import (
 	"github.com/sessiond/sessiond/storetest"
 )
 
-// TestNoTableScansAfterGrowth makes the store's statements on a table of
-// a few sessions, on one connection that keeps PostgreSQL's generic plan
-// of each (as it does for a prepared statement until the table's
-// statistics change, which without autovacuum is never), then grows the
-// table to 5,000 sessions and checks that logins, rotations, reads,
-// lists, touches and revocations still read the sessions table by its indexes:
-// a plan that scans it would cost every login time in proportion to the
-// number of sessions stored.
+// TestNoTableScansAfterGrowth makes the store's statements six times on
+// tables of a few rows, on one connection, so that PostgreSQL settles on
+// the generic plan of each prepared statement, which it keeps until the
+// tables' statistics change (without autovacuum, never). It then grows
+// the tables to 5,000 sessions and 5,000 audit events and checks that
+// logins, rotations, reads, lists, touches, revocations and queries of
+// events still use the indexes: a plan that scans the sessions table
+// costs every login time in proportion to the sessions stored. (The
+// janitor's statements, a few a minute, are left to the statistics.)
 func TestNoTableScansAfterGrowth(t *testing.T) {
 	testPool(t)
-	p, err := connect(testURL() + "&pool_max_conns=1&plan_cache_mode=force_generic_plan")
+	p, err := connect(testURL() + "&pool_max_conns=1")
 	if err != nil {
 		t.Fatalf("connecting: %v", err)
 	}
@@ -28,6 +29,7 @@ func TestNoTableScansAfterGrowth(t *testing.T) {
 	s := newStore(t, p, pgstore.Config{})
 	ctx := t.Context()
 	table := pgx.Identifier{s.Schema(), "sessions"}.Sanitize()
+	eventTable := pgx.Identifier{s.Schema(), "audit_events"}.Sanitize()
 
 	use := func() {
 		t.Helper()
@@ -44,6 +46,9 @@ func TestNoTableScansAfterGrowth(t *testing.T) {
 		}
 		if _, found, err := s.Find(ctx, next.TokenHash); !found || err != nil {
 			t.Fatalf("Find: got %v, %v, want a record", found, err)
+		}
+		if _, found, err := s.Find(ctx, a.TokenHash); !found || err != nil {
+			t.Fatalf("Find of a retired hash: got %v, %v, want a record", found, err)
 		}
 		if _, found, err := s.Get(ctx, b.ID); !found || err != nil {
 			t.Fatalf("Get: got %v, %v, want a record", found, err)
@@ -62,6 +67,11 @@ func TestNoTableScansAfterGrowth(t *testing.T) {
 		if _, err := s.ListAll(ctx, page[1].Position(), 2); err != nil {
 			t.Fatalf("ListAll after: %v", err)
 		}
+		for _, q := range []sessiond.EventQuery{{UserID: "alice"}, {SessionID: a.ID}, {Type: sessiond.EventCreated}, {}} {
+			if _, err := s.QueryEvents(ctx, q); err != nil {
+				t.Fatalf("QueryEvents(%+v): %v", q, err)
+			}
+		}
 		if err := s.Delete(ctx, old.ID); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
@@ -69,19 +79,21 @@ func TestNoTableScansAfterGrowth(t *testing.T) {
 			t.Fatalf("DeleteMany: %v", err)
 		}
 	}
-	// scans is the number of sequential scans of the sessions table so
-	// far, once the connection has reported its own.
-	scans := func() int64 {
+	// scans is the number of sequential scans of the sessions and
+	// events tables so far, once the connection has reported its own.
+	scans := func() (sessions, events int64) {
 		t.Helper()
 		if _, err := p.Exec(ctx, "SELECT pg_stat_force_next_flush()"); err != nil {
 			t.Fatalf("flushing statistics: %v", err)
 		}
-		var n int64
-		err := p.QueryRow(ctx, "SELECT seq_scan FROM pg_stat_user_tables WHERE relid = $1::regclass", table).Scan(&n)
+		err := p.QueryRow(ctx, `SELECT
+	sum(seq_scan) FILTER (WHERE relname = 'sessions'),
+	sum(seq_scan) FILTER (WHERE relname = 'audit_events')
+FROM pg_stat_user_tables WHERE schemaname = $1`, s.Schema()).Scan(&sessions, &events)
 		if err != nil {
 			t.Fatalf("reading statistics: %v", err)
 		}
-		return n
+		return sessions, events
 	}
 
 	for range 6 {
@@ -95,9 +107,19 @@ FROM generate_series(1, 5000) AS g`)
 	if err != nil {
 		t.Fatalf("growing the table: %v", err)
 	}
-	before := scans()
+	_, err = p.Exec(ctx, `INSERT INTO `+eventTable+` (time, type, user_id, session_id, ip, user_agent, reason, event_id, actor)
+SELECT now() - g * interval '1 second', 'session.created', 'user-' || g, 'grown-' || g, '192.0.2.1', 'agent', '', 'event-' || g, ''
+FROM generate_series(1, 5000) AS g`)
+	if err != nil {
+		t.Fatalf("growing the events: %v", err)
+	}
+	sessions0, events0 := scans()
 	use()
-	if n := scans() - before; n != 0 {
+	sessions1, events1 := scans()
+	if n := sessions1 - sessions0; n != 0 {
 		t.Errorf("logins, rotations, reads, lists, touches and revocations scanned the sessions table %d times, want 0", n)
+	}
+	if n := events1 - events0; n != 0 {
+		t.Errorf("queries of audit events scanned the events table %d times, want 0", n)
 	}
 }
