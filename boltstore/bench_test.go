@@ -109,8 +109,7 @@ func BenchmarkLogin(b *testing.B) {
 		b.Fatalf("New: %v", err)
 	}
 	value := strings.Repeat("v", 200)
-	written := func() int64 { st := boltstore.DB(s).Stats(); return st.TxStats.GetPageCount() }
-	before := written()
+	before := pagesWritten(s)
 	var next atomic.Uint64
 	b.SetParallelism(8)
 	b.ReportAllocs()
@@ -128,7 +127,7 @@ func BenchmarkLogin(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(written()-before)/float64(b.N), "pages/op")
+	b.ReportMetric(float64(pagesWritten(s)-before)/float64(b.N), "pages/op")
 }
 
 // BenchmarkSweep measures a sweep of 5,000 expired records among 100,000
@@ -201,8 +200,7 @@ func BenchmarkTouchAfterSweep(b *testing.B) {
 	if _, err := s.Sweep(ctx); err != nil {
 		b.Fatalf("Sweep: %v", err)
 	}
-	written := func() int64 { st := boltstore.DB(s).Stats(); return st.TxStats.GetPageCount() }
-	before := written()
+	before := pagesWritten(s)
 	at := clk.Now()
 	b.ReportAllocs()
 	i := 0
@@ -213,7 +211,7 @@ func BenchmarkTouchAfterSweep(b *testing.B) {
 		}
 		i++
 	}
-	b.ReportMetric(float64(written()-before)/float64(i), "pages/op")
+	b.ReportMetric(float64(pagesWritten(s)-before)/float64(i), "pages/op")
 }
 
 // createRandom stores n new records, with random ids and token hashes as
@@ -230,4 +228,10 @@ func createRandom(b *testing.B, s *boltstore.Store, n int, idleExpires time.Time
 		inOneBatch(b, s, min(batch, n-i), func(j int) error { return s.Create(b.Context(), recs[i+j]) })
 	}
 	return recs
+}
+
+// pagesWritten is how many pages the commits of s have written so far.
+func pagesWritten(s *boltstore.Store) int64 {
+	st := boltstore.DB(s).Stats()
+	return st.TxStats.GetPageCount()
 }
