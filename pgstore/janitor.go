@@ -10,6 +10,15 @@ import (
 	"github.com/sessiond/sessiond"
 )
 
+// planned makes each of the janitor's statements planned afresh, for
+// its arguments and the tables as they are. Prepared once on a
+// connection, PostgreSQL would keep a generic plan, and one made while a
+// table was small scans the whole table however large it grows (until its
+// statistics change, which without autovacuum is never). The janitor's
+// statements run a few times a minute: planning each costs nothing that
+// matters.
+const planned = pgx.QueryExecModeExec
+
 // OnExpire adds fn to the functions that [Store.Sweep] calls with each
 // record it removes because it expired. It implements
 // [sessiond.ExpiryWatcher]. When several stores share a schema, each
@@ -52,7 +61,7 @@ func (s *Store) sweepSessions(ctx context.Context, now time.Time) (int, error) {
 func (s *Store) sweepBatch(ctx context.Context, now time.Time) (int, []*sessiond.Record, error) {
 	bctx, cancel := s.bound(ctx)
 	defer cancel()
-	rows, _ := s.pool.Query(bctx, s.q.sweepSessions, now, s.cfg.SweepBatch) // the error is rows.Err's
+	rows, _ := s.pool.Query(bctx, s.q.sweepSessions, planned, now, s.cfg.SweepBatch) // the error is rows.Err's
 	raws, err := pgx.CollectRows(rows, pgx.RowToStructByPos[sweptRow])
 	if err != nil {
 		return 0, nil, fmt.Errorf("pgstore: sweep: %w", err)
@@ -101,7 +110,7 @@ func (s *Store) sweepEvents(ctx context.Context, now time.Time) error {
 func (s *Store) deleteBatches(ctx context.Context, sql string, arg any) error {
 	for {
 		bctx, cancel := s.bound(ctx)
-		tag, err := s.pool.Exec(bctx, sql, arg, s.cfg.SweepBatch)
+		tag, err := s.pool.Exec(bctx, sql, planned, arg, s.cfg.SweepBatch)
 		cancel()
 		if err != nil {
 			return fmt.Errorf("pgstore: audit retention: %w", err)
