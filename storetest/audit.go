@@ -23,11 +23,7 @@ var auditTests = []test{
 // auditStore returns a fresh store from h as an AuditStore, or skips.
 func (h Harness) auditStore(t *testing.T) sessiond.AuditStore {
 	t.Helper()
-	a, ok := h.store(t).(sessiond.AuditStore)
-	if !ok {
-		t.Skip("the store is not a sessiond.AuditStore")
-	}
-	return a
+	return capability[sessiond.AuditStore](t, h.store(t))
 }
 
 // event returns an event for user and session at the i-th second from base.
@@ -132,11 +128,7 @@ func testAuditLimit(t *testing.T, h Harness) {
 func (h Harness) pager(t *testing.T) (sessiond.AuditStore, sessiond.EventPager) {
 	t.Helper()
 	a := h.auditStore(t)
-	p, ok := a.(sessiond.EventPager)
-	if !ok {
-		t.Skip("the store is not a sessiond.EventPager")
-	}
-	return a, p
+	return a, capability[sessiond.EventPager](t, a)
 }
 
 // testAuditPages reads a user's events in pages of 1 to 4, each page going

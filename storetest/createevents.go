@@ -20,10 +20,7 @@ var createWithEventsTests = []test{
 func (h Harness) eventCreator(t *testing.T) (sessiond.Store, sessiond.EventCreator, sessiond.AuditStore) {
 	t.Helper()
 	s := h.store(t)
-	ec, ok := s.(sessiond.EventCreator)
-	if !ok {
-		t.Skip("the store is not a sessiond.EventCreator")
-	}
+	ec := capability[sessiond.EventCreator](t, s)
 	a, ok := s.(sessiond.AuditStore)
 	if !ok {
 		t.Fatal("the store is a sessiond.EventCreator but not a sessiond.AuditStore")

@@ -102,11 +102,7 @@ func wantDeleteAll(t *testing.T, s sessiond.Store, want int) {
 func (h Harness) batchDeleter(t *testing.T) (sessiond.Store, sessiond.BatchDeleter) {
 	t.Helper()
 	s := h.store(t)
-	b, ok := s.(sessiond.BatchDeleter)
-	if !ok {
-		t.Skip("the store is not a sessiond.BatchDeleter")
-	}
-	return s, b
+	return s, capability[sessiond.BatchDeleter](t, s)
 }
 
 // testDeleteManyRemovesIndexes deletes two of a user's three records, one

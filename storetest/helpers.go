@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -124,4 +125,15 @@ func ids(recs []*sessiond.Record) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// capability returns s as a T, one of the optional interfaces a store may
+// implement, or skips the test when the store is not one.
+func capability[T any](t *testing.T, s any) T {
+	t.Helper()
+	c, ok := s.(T)
+	if !ok {
+		t.Skipf("the store is not a %v", reflect.TypeFor[T]())
+	}
+	return c
 }

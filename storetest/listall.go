@@ -21,11 +21,7 @@ var listAllTests = []test{
 func (h Harness) lister(t *testing.T) (sessiond.Store, sessiond.SessionLister) {
 	t.Helper()
 	s := h.store(t)
-	l, ok := s.(sessiond.SessionLister)
-	if !ok {
-		t.Skip("the store is not a sessiond.SessionLister")
-	}
-	return s, l
+	return s, capability[sessiond.SessionLister](t, s)
 }
 
 // deadlines stores a record of a user of its own for each absolute

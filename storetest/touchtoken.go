@@ -22,12 +22,9 @@ var touchTokenTests = []test{
 // tokenToucher returns a fresh store from h as a TokenToucher, skipping
 // the test when the store is not one.
 func tokenToucher(t *testing.T, h Harness) (sessiond.Store, sessiond.TokenToucher) {
+	t.Helper()
 	s := h.store(t)
-	tt, ok := s.(sessiond.TokenToucher)
-	if !ok {
-		t.Skip("the store is not a sessiond.TokenToucher")
-	}
-	return s, tt
+	return s, capability[sessiond.TokenToucher](t, s)
 }
 
 // touchVia touches rec through tt with hash hint, a minute later, and
