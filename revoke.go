@@ -99,29 +99,31 @@ func (m *Manager) RevokeUser(ctx context.Context, userID, reason string, except 
 		return 0, storeErr(err)
 	}
 	var ending []*Record
-	var ids []string
 	for _, rec := range recs {
 		if !slices.Contains(except, rec.ID) {
-			ending, ids = append(ending, rec), append(ids, rec.ID)
+			ending = append(ending, rec)
 		}
 	}
-	recs = ending
-	if b, ok := m.store.(BatchDeleter); ok && len(recs) > 1 {
+	if b, ok := m.store.(BatchDeleter); ok && len(ending) > 0 {
+		ids := make([]string, len(ending))
+		for i, rec := range ending {
+			ids[i] = rec.ID
+		}
 		if err := b.DeleteMany(ctx, ids); err != nil {
 			return 0, storeErr(err)
 		}
-		for _, rec := range recs {
+		for _, rec := range ending {
 			m.audit(ctx, EventRevoked, rec, Client{}, reason)
 		}
-		return len(recs), nil
+		return len(ending), nil
 	}
-	for i, rec := range recs {
+	for i, rec := range ending {
 		if err := m.store.Delete(ctx, rec.ID); err != nil {
 			return i, storeErr(err)
 		}
 		m.audit(ctx, EventRevoked, rec, Client{}, reason)
 	}
-	return len(recs), nil
+	return len(ending), nil
 }
 
 // RevokeEverything ends every session in the store, for incident response,
