@@ -139,20 +139,34 @@ func FuzzDecoderVarint(f *testing.F) {
 	})
 }
 
+// browserRecord is a signed-in session as a desktop browser makes it: a
+// browser's User-Agent, an IPv4 address and 190 bytes of sealed data.
+func browserRecord() *Record {
+	r := sampleRecord()
+	r.ID, r.UserID, r.Retired = "0Hj4Qm9-xWq3Zb7Ld2Kp5s", "user-1234", nil
+	r.AuthMethods, r.Pending, r.ReauthRequired = []string{"pwd"}, false, false
+	r.IP = "203.0.113.195"
+	r.UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+	r.Data = bytes.Repeat([]byte{0xa5}, 190)
+	return r
+}
+
 func BenchmarkRecordCodec(b *testing.B) {
-	rec := sampleRecord()
-	enc, _ := rec.MarshalBinary()
-	b.Run("marshal", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			rec.MarshalBinary()
-		}
-	})
-	b.Run("unmarshal", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var r Record
-			r.UnmarshalBinary(enc)
-		}
-	})
+	for name, rec := range map[string]*Record{"sample": sampleRecord(), "browser": browserRecord()} {
+		enc, _ := rec.MarshalBinary()
+		b.Run(name+"/marshal", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rec.MarshalBinary()
+			}
+			b.ReportMetric(float64(len(enc)), "bytes")
+		})
+		b.Run(name+"/unmarshal", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var r Record
+				r.UnmarshalBinary(enc)
+			}
+		})
+	}
 }
