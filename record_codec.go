@@ -3,15 +3,28 @@ package sessiond
 import (
 	"encoding/binary"
 	"errors"
+	"net/netip"
 	"time"
 )
 
-// The first byte of an encoded record. Format 2 is format 1 followed by
-// the device binding; a record that is not bound is written in format 1,
-// which releases before device binding read too, and both are read.
+// The first byte of an encoded record. MarshalBinary writes format 3:
+// times after the creation time relative to it, the three flags in one
+// byte, an IP address in binary and a browser's User-Agent in the words of
+// agentWords. Formats 1 and 2, which earlier builds wrote (2 is 1 followed
+// by the device binding), are still read.
 const (
-	recordFormat       = 1
-	recordFormatDevice = 2
+	recordFormat        = 1
+	recordFormatDevice  = 2
+	recordFormatCompact = 3
+)
+
+// The bits of format 3's flags byte.
+const (
+	flagPersistent = 1 << iota
+	flagPending
+	flagReauthRequired
+	flagBound  // the device binding follows the data
+	knownFlags = flagPersistent | flagPending | flagReauthRequired | flagBound
 )
 
 // maxRecordField bounds every length inside an encoded record, so that a
@@ -23,56 +36,64 @@ const maxRecordField = 1 << 20
 var ErrBadRecord = errors.New("sessiond: malformed session record")
 
 // MarshalBinary encodes the record in a compact, versioned binary form, for
-// stores that keep a record as one value. Times keep microseconds.
+// stores that keep a record as one value. Times keep microseconds. The
+// encoding starts with its format byte and then the ID, as a uvarint length
+// and its bytes, so that a store can read the ID without decoding the rest.
 func (r *Record) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 160+len(r.Data)+len(r.UserAgent)+40*len(r.Retired)+len(r.Device.Key))
-	if r.Device == (DeviceBinding{}) {
-		b = append(b, recordFormat)
-	} else {
-		b = append(b, recordFormatDevice)
-	}
+	b := make([]byte, 0, 96+len(r.ID)+len(r.UserID)+len(r.Data)+len(r.UserAgent)+len(r.IP)+40*len(r.Retired)+len(r.Device.Key))
+	b = append(b, recordFormatCompact)
 	b = appendString(b, r.ID)
 	b = appendString(b, r.UserID)
 	b = append(b, r.TokenHash[:]...)
-	b = appendTime(b, r.TokenIssuedAt)
+	b = append(b, r.flags())
+	b = appendTime(b, r.CreatedAt)
+	base := unixMicros(r.CreatedAt)
+	b = appendRelTime(b, r.TokenIssuedAt, base)
 	b = binary.AppendUvarint(b, uint64(len(r.Retired)))
 	for _, t := range r.Retired {
 		b = append(b, t.Hash[:]...)
-		b = appendTime(b, t.GraceUntil)
+		b = appendRelTime(b, t.GraceUntil, base)
 	}
-	for _, t := range []time.Time{r.CreatedAt, r.LastSeenAt, r.IdleExpiresAt, r.AbsoluteExpiresAt, r.AuthTime} {
-		b = appendTime(b, t)
+	for _, t := range [...]time.Time{r.LastSeenAt, r.IdleExpiresAt, r.AbsoluteExpiresAt, r.AuthTime} {
+		b = appendRelTime(b, t, base)
 	}
 	b = binary.AppendUvarint(b, uint64(len(r.AuthMethods)))
 	for _, m := range r.AuthMethods {
 		b = appendString(b, m)
 	}
-	b = appendString(b, r.IP)
-	b = appendString(b, r.UserAgent)
-	b = append(b, boolByte(r.Persistent), boolByte(r.Pending), boolByte(r.ReauthRequired))
+	b = appendIP(b, r.IP)
+	b = appendAgent(b, r.UserAgent)
 	b = binary.AppendVarint(b, r.Version)
 	b = appendString(b, string(r.Data))
-	if b[0] == recordFormatDevice {
-		b = appendDevice(b, &r.Device)
+	if d := &r.Device; *d != (DeviceBinding{}) {
+		b = appendString(b, d.Alg)
+		b = appendString(b, d.Key)
+		b = appendRelTime(b, d.BoundAt, base)
+		b = binary.AppendVarint(b, d.Generation)
+		for _, c := range d.Cookies {
+			b = append(b, c.Hash[:]...)
+			b = appendRelTime(b, c.ExpiresAt, base)
+		}
 	}
 	return b, nil
 }
 
-// appendDevice encodes the device binding of format 2.
-func appendDevice(b []byte, d *DeviceBinding) []byte {
-	b = appendString(b, d.Alg)
-	b = appendString(b, d.Key)
-	b = appendTime(b, d.BoundAt)
-	b = binary.AppendVarint(b, d.Generation)
-	for _, c := range d.Cookies {
-		b = append(b, c.Hash[:]...)
-		b = appendTime(b, c.ExpiresAt)
+// flags is the flags byte of r in format 3.
+func (r *Record) flags() byte {
+	var f byte
+	for _, b := range [...]struct {
+		set  bool
+		flag byte
+	}{{r.Persistent, flagPersistent}, {r.Pending, flagPending}, {r.ReauthRequired, flagReauthRequired}, {r.Device != (DeviceBinding{}), flagBound}} {
+		if b.set {
+			f |= b.flag
+		}
 	}
-	return b
+	return f
 }
 
-// UnmarshalBinary decodes what MarshalBinary encoded, replacing r. The
-// record keeps none of b.
+// UnmarshalBinary decodes what MarshalBinary encoded, in any of its
+// formats, replacing r. The record keeps none of b.
 func (r *Record) UnmarshalBinary(b []byte) error {
 	return r.decode(string(b)) // one copy, whose substrings cost nothing
 }
@@ -87,11 +108,60 @@ func (r *Record) UnmarshalString(s string) error {
 // decode decodes an encoded record from s, replacing r.
 func (r *Record) decode(s string) error {
 	d := decoder{s: s}
-	format := d.byte()
-	if format != recordFormat && format != recordFormatDevice {
+	var out Record
+	switch format := d.byte(); format {
+	case recordFormatCompact:
+		d.compact(&out)
+	case recordFormat, recordFormatDevice:
+		d.legacy(&out, format == recordFormatDevice)
+	default:
 		return ErrBadRecord
 	}
-	var out Record
+	if d.err || d.rest() != 0 {
+		return ErrBadRecord
+	}
+	*r = out
+	return nil
+}
+
+// compact decodes the rest of a record of format 3 into out.
+func (d *decoder) compact(out *Record) {
+	out.ID = d.string()
+	out.UserID = d.string()
+	d.hash(&out.TokenHash)
+	flags := d.byte()
+	if flags&^knownFlags != 0 {
+		d.err = true
+	}
+	out.Persistent = flags&flagPersistent != 0
+	out.Pending = flags&flagPending != 0
+	out.ReauthRequired = flags&flagReauthRequired != 0
+	out.CreatedAt = d.time()
+	base := unixMicros(out.CreatedAt)
+	out.TokenIssuedAt = d.relTime(base)
+	if n := d.count(33); n > 0 {
+		out.Retired = make([]RetiredToken, n)
+		for i := range out.Retired {
+			d.hash(&out.Retired[i].Hash)
+			out.Retired[i].GraceUntil = d.relTime(base)
+		}
+	}
+	for _, t := range [...]*time.Time{&out.LastSeenAt, &out.IdleExpiresAt, &out.AbsoluteExpiresAt, &out.AuthTime} {
+		*t = d.relTime(base)
+	}
+	d.methods(out)
+	out.IP = d.ip()
+	out.UserAgent = d.agent()
+	out.Version = d.varint()
+	d.data(out)
+	if flags&flagBound != 0 {
+		d.device(&out.Device, func() time.Time { return d.relTime(base) })
+	}
+}
+
+// legacy decodes the rest of a record of format 1, or of format 2 if
+// bound, into out.
+func (d *decoder) legacy(out *Record, bound bool) {
 	out.ID = d.string()
 	out.UserID = d.string()
 	d.hash(&out.TokenHash)
@@ -103,32 +173,37 @@ func (r *Record) decode(s string) error {
 			out.Retired[i].GraceUntil = d.time()
 		}
 	}
-	for _, t := range []*time.Time{&out.CreatedAt, &out.LastSeenAt, &out.IdleExpiresAt, &out.AbsoluteExpiresAt, &out.AuthTime} {
+	for _, t := range [...]*time.Time{&out.CreatedAt, &out.LastSeenAt, &out.IdleExpiresAt, &out.AbsoluteExpiresAt, &out.AuthTime} {
 		*t = d.time()
 	}
-	if n := d.count(1); n > 0 {
-		out.AuthMethods = make([]string, n)
-		for i := range out.AuthMethods {
-			out.AuthMethods[i] = d.string()
-		}
-	}
+	d.methods(out)
 	out.IP = d.string()
 	out.UserAgent = d.string()
 	out.Persistent = d.byte() == 1
 	out.Pending = d.byte() == 1
 	out.ReauthRequired = d.byte() == 1
 	out.Version = d.varint()
+	d.data(out)
+	if bound {
+		d.device(&out.Device, d.time)
+	}
+}
+
+// methods decodes the record's AuthMethods.
+func (d *decoder) methods(out *Record) {
+	if n := d.count(1); n > 0 {
+		out.AuthMethods = make([]string, n)
+		for i := range out.AuthMethods {
+			out.AuthMethods[i] = d.string()
+		}
+	}
+}
+
+// data decodes the record's Data, nil when empty.
+func (d *decoder) data(out *Record) {
 	if data := d.string(); data != "" {
 		out.Data = []byte(data)
 	}
-	if format == recordFormatDevice {
-		d.device(&out.Device)
-	}
-	if d.err || d.rest() != 0 {
-		return ErrBadRecord
-	}
-	*r = out
-	return nil
 }
 
 func appendString(b []byte, s string) []byte {
@@ -139,17 +214,28 @@ func appendString(b []byte, s string) []byte {
 // appendTime encodes t as microseconds since the Unix epoch; the zero time
 // is 0.
 func appendTime(b []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return binary.AppendVarint(b, 0)
-	}
-	return binary.AppendVarint(b, t.UnixMicro())
+	return binary.AppendVarint(b, unixMicros(t))
 }
 
-func boolByte(v bool) byte {
-	if v {
-		return 1
+// unixMicros is t in microseconds since the Unix epoch, 0 for the zero
+// time.
+func unixMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
 	}
-	return 0
+	return t.UnixMicro()
+}
+
+// appendRelTime encodes t as format 3 does a time after the creation time,
+// whose unixMicros is base: 0 for the zero time, else 1 + the zigzag of the
+// microseconds from base, so that a time near the creation time takes a
+// few bytes where appendTime takes eight.
+func appendRelTime(b []byte, t time.Time, base int64) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	delta := t.UnixMicro() - base
+	return binary.AppendUvarint(b, uint64(delta<<1^delta>>63)+1)
 }
 
 // decoder reads an encoded record from s; after the first error every
@@ -233,15 +319,15 @@ func (d *decoder) hash(h *Hash) {
 	d.pos += copy(h[:], d.s[d.pos:])
 }
 
-// device decodes what appendDevice encoded.
-func (d *decoder) device(b *DeviceBinding) {
+// device decodes a device binding, whose times readTime reads.
+func (d *decoder) device(b *DeviceBinding, readTime func() time.Time) {
 	b.Alg = d.string()
 	b.Key = d.string()
-	b.BoundAt = d.time()
+	b.BoundAt = readTime()
 	b.Generation = d.varint()
 	for i := range b.Cookies {
 		d.hash(&b.Cookies[i].Hash)
-		b.Cookies[i].ExpiresAt = d.time()
+		b.Cookies[i].ExpiresAt = readTime()
 	}
 }
 
@@ -252,4 +338,56 @@ func (d *decoder) time() time.Time {
 		return time.Time{}
 	}
 	return time.UnixMicro(us).UTC()
+}
+
+// relTime decodes what appendRelTime encoded with base, in UTC.
+func (d *decoder) relTime(base int64) time.Time {
+	u := d.uvarint()
+	if u == 0 {
+		return time.Time{}
+	}
+	u--
+	return time.UnixMicro(base + (int64(u>>1) ^ -int64(u&1))).UTC()
+}
+
+// The kinds of IP address in format 3: an address in its canonical text
+// form is kept in binary, anything else as text.
+const (
+	ipText = 0
+	ipV4   = 4
+	ipV6   = 16
+)
+
+// appendIP encodes the IP address s: a kind byte, then 4 or 16 bytes, or
+// s itself when it is not an address without a zone in the form
+// netip.Addr.String writes, which the decoder gives back.
+func appendIP(b []byte, s string) []byte {
+	a, err := netip.ParseAddr(s)
+	var text [64]byte
+	if err != nil || a.Zone() != "" || string(a.AppendTo(text[:0])) != s {
+		return appendString(append(b, ipText), s)
+	}
+	if a.Is4() {
+		v4 := a.As4()
+		return append(append(b, ipV4), v4[:]...)
+	}
+	v6 := a.As16()
+	return append(append(b, ipV6), v6[:]...)
+}
+
+// ip decodes what appendIP encoded.
+func (d *decoder) ip() string {
+	switch kind := d.byte(); {
+	case kind == ipText:
+		return d.string()
+	case (kind == ipV4 || kind == ipV6) && d.rest() >= int(kind):
+		d.pos += int(kind)
+		b := d.s[d.pos-int(kind) : d.pos]
+		if kind == ipV4 {
+			return netip.AddrFrom4([4]byte([]byte(b))).String()
+		}
+		return netip.AddrFrom16([16]byte([]byte(b))).String()
+	}
+	d.err = true
+	return ""
 }
