@@ -1,7 +1,9 @@
 package sessiond
 
 import (
+	"hash/maphash"
 	"strings"
+	"sync/atomic"
 )
 
 // The kinds of User-Agent in format 3: a User-Agent of at most
@@ -179,6 +181,10 @@ func (d *decoder) agent() string {
 		d.err = true
 		return ""
 	}
+	slot := &agentCache[maphash.String(agentSeed, s)%uint64(len(agentCache))]
+	if c := slot.Load(); c != nil && c.words == s {
+		return c.text
+	}
 	var b strings.Builder
 	b.Grow(n)
 	for i := range len(s) {
@@ -188,5 +194,17 @@ func (d *decoder) agent() string {
 			b.WriteString(agentWords[c-0x80])
 		}
 	}
+	slot.Store(&cachedAgent{words: strings.Clone(s), text: b.String()})
 	return b.String()
 }
+
+// agentCache keeps User-Agents decoded lately, each in the slot its words
+// hash to, so that the records of one browser share one string rather than
+// each spelling out its own; a miss replaces the slot's.
+var (
+	agentCache [256]atomic.Pointer[cachedAgent]
+	agentSeed  = maphash.MakeSeed()
+)
+
+// cachedAgent is a User-Agent and its words.
+type cachedAgent struct{ words, text string }
