@@ -25,7 +25,7 @@ func auditOf(tx *bolt.Tx) (audit, error) {
 		dst  **bolt.Bucket
 		name []byte
 	}{
-		{&a.events, bucketEvents}, {&a.byUser, bucketEvUser}, {&a.bySession, bucketEvSession},
+		{&a.events, bucketEvents}, {&a.byUser, bucketByUser}, {&a.bySession, bucketEvSession},
 		{&a.byType, bucketEvType}, {&a.meta, bucketMeta},
 	} {
 		var err error
@@ -91,15 +91,23 @@ func (s *Store) QueryEventPage(_ context.Context, q sessiond.EventQuery, cursor 
 	return out, hex.EncodeToString(last), nil
 }
 
-// index is one index bucket of events and the value of its field.
+// index is one index bucket of events, the value of its field and the
+// kind of its entries: kindEvent in bucketByUser, none in the others.
 type index struct {
 	b     *bolt.Bucket
 	value string
+	kind  []byte
 }
 
 // indexes returns the index entries of e.
 func (a audit) indexes(e sessiond.Event) [3]index {
-	return [3]index{{a.bySession, e.SessionID}, {a.byUser, e.UserID}, {a.byType, string(e.Type)}}
+	return [3]index{{a.bySession, e.SessionID, nil}, {a.byUser, e.UserID, kindEvent}, {a.byType, string(e.Type), nil}}
+}
+
+// key is the key in ix of the event k, or with k nil the prefix of the
+// keys of ix's value.
+func (ix index) key(k []byte) []byte {
+	return indexKey(ix.value, ix.kind, k)
 }
 
 // add stores e, encoded as val, and indexes it by every non-empty field.
@@ -116,7 +124,7 @@ func (a audit) add(e sessiond.Event, val []byte) error {
 		if ix.value == "" {
 			continue
 		}
-		if err := ix.b.Put(eventIndexKey(ix.value, k), empty); err != nil {
+		if err := ix.b.Put(ix.key(k), empty); err != nil {
 			return err
 		}
 	}
@@ -129,7 +137,7 @@ func (a audit) add(e sessiond.Event, val []byte) error {
 func (a audit) remove(k []byte) error {
 	if e, err := decodeEvent(a.events.Get(k)); err == nil {
 		for _, ix := range a.indexes(e) {
-			if err := ix.b.Delete(eventIndexKey(ix.value, k)); err != nil {
+			if err := ix.b.Delete(ix.key(k)); err != nil {
 				return err
 			}
 		}
@@ -151,12 +159,6 @@ func (a audit) addCount(n int) error {
 	v := make([]byte, 8)
 	binary.BigEndian.PutUint64(v, uint64(max(a.count()+n, 0)))
 	return a.meta.Put(keyEventCount, v)
-}
-
-// eventIndexKey is the key in an index bucket of the event k whose field
-// is value.
-func eventIndexKey(value string, k []byte) []byte {
-	return append(prefixed(value, len(k)), k...)
 }
 
 // query returns the events q selects, newest first, from the most
@@ -183,7 +185,7 @@ func (a audit) query(q sessiond.EventQuery, before []byte) (out []sessiond.Event
 	}
 	for _, ix := range a.indexes(sessiond.Event{SessionID: q.SessionID, UserID: q.UserID, Type: q.Type}) {
 		if ix.value != "" {
-			return out, last, backwards(ix.b.Cursor(), prefixed(ix.value, 0), before, visit)
+			return out, last, backwards(ix.b.Cursor(), ix.key(nil), before, visit)
 		}
 	}
 	return out, last, backwards(a.events.Cursor(), nil, before, visit)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sessiond/sessiond"
 	"github.com/sessiond/sessiond/boltstore"
+	"github.com/sessiond/sessiond/storetest"
 )
 
 // appendEvents keeps events and stops the test on an error.
@@ -136,4 +137,42 @@ func TestAuditDefaultLimit(t *testing.T) {
 			t.Errorf("QueryEvents(limit %d): not newest first", q.Limit)
 		}
 	}
+}
+
+// TestDeleteAllKeepsEvents deletes every record of users whose sessions
+// and events share the per-user index, some with only one of the two:
+// the sessions go, every event stays where queries find it.
+func TestDeleteAllKeepsEvents(t *testing.T) {
+	s, c := newStore(t)
+	ctx := t.Context()
+	users := []string{"a", "a\x00", "a\x00b", "ab", "\x01a"}
+	var created int
+	for i, u := range users {
+		for j := range i % 3 { // "a" and "ab" have no sessions
+			rec := storetest.NewRecord(u)
+			mustCreate(t, s, rec)
+			created++
+			appendEvents(t, s, sessiond.Event{ID: fmt.Sprint(u, j), Time: c.Now().Add(time.Duration(created) * time.Second), UserID: u, SessionID: rec.ID})
+		}
+		if i != 2 { // "a\x00b" has no events but those of its sessions
+			appendEvents(t, s, sessiond.Event{ID: u, Time: c.Now(), UserID: u})
+		}
+	}
+	mustCreate(t, s, storetest.NewRecord(""))
+	before := make(map[string]string)
+	for _, u := range users {
+		before[u] = queryIDs(t, s, sessiond.EventQuery{UserID: u})
+	}
+	if n, err := s.DeleteAll(ctx); err != nil || n != created+1 {
+		t.Fatalf("DeleteAll: got %d, %v; want %d, nil", n, err, created+1)
+	}
+	for _, u := range users {
+		if recs, err := s.ListUser(ctx, u); err != nil || len(recs) != 0 {
+			t.Errorf("ListUser(%q) after DeleteAll: got %d records, %v; want none", u, len(recs), err)
+		}
+		if got := queryIDs(t, s, sessiond.EventQuery{UserID: u}); got != before[u] || got == "" {
+			t.Errorf("QueryEvents(user %q) after DeleteAll: got %q, want %q", u, got, before[u])
+		}
+	}
+	wantConsistent(t, s)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/sessiond/sessiond"
 )
 
@@ -27,7 +29,7 @@ func checkSessions(b sessions) error {
 			}
 		}
 		if rec.UserID != "" {
-			if b.users.Get(userKey(rec.UserID, id)) == nil {
+			if b.byUser.Get(indexKey(rec.UserID, kindSession, id)) == nil {
 				return fmt.Errorf("record %s: no entry for user %q", id, rec.UserID)
 			}
 			if b.list.Get(listKey(rec)) == nil {
@@ -45,10 +47,10 @@ func checkSessions(b sessions) error {
 		return err
 	}
 	return wantKeys(map[string][2]int{
-		"tokens": {b.tokens.Stats().KeyN, tokens},
-		"users":  {b.users.Stats().KeyN, users},
-		"expiry": {b.expiry.Stats().KeyN, expiry},
-		"list":   {b.list.Stats().KeyN, users},
+		"tokens":           {b.tokens.Stats().KeyN, tokens},
+		"by_user sessions": {entries(b.byUser, kindSession), users},
+		"expiry":           {b.expiry.Stats().KeyN, expiry},
+		"list":             {b.list.Stats().KeyN, users},
 	})
 }
 
@@ -67,7 +69,7 @@ func checkAudit(a audit) error {
 			if ix.value == "" {
 				continue
 			}
-			if ix.b.Get(eventIndexKey(ix.value, k)) == nil {
+			if ix.b.Get(ix.key(k)) == nil {
 				return fmt.Errorf("event %s: no index entry for %q", e.ID, ix.value)
 			}
 			want[fmt.Sprint("index ", i)]++
@@ -80,9 +82,37 @@ func checkAudit(a audit) error {
 	counts := map[string][2]int{"event count": {a.count(), n}}
 	for i, ix := range a.indexes(sessiond.Event{}) {
 		name := fmt.Sprint("index ", i)
-		counts[name] = [2]int{ix.b.Stats().KeyN, want[name]}
+		counts[name] = [2]int{entries(ix.b, ix.kind), want[name]}
 	}
 	return wantKeys(counts)
+}
+
+// checkKinds checks that every key of b, bucketByUser, is a prefixed user
+// id followed by one of the kinds.
+func checkKinds(b *bolt.Bucket) error {
+	return b.ForEach(func(k, _ []byte) error {
+		n, ok := prefixLen(k)
+		if !ok || len(k) == n || (k[n] != kindEvent[0] && k[n] != kindSession[0]) {
+			return malformedKey(bucketByUser, k)
+		}
+		return nil
+	})
+}
+
+// entries counts the keys of the index b whose prefixed value kind
+// follows, or all of them when kind is nil.
+func entries(b *bolt.Bucket, kind []byte) int {
+	if kind == nil {
+		return b.Stats().KeyN
+	}
+	var n int
+	b.ForEach(func(k, _ []byte) error {
+		if p, ok := prefixLen(k); ok && bytes.HasPrefix(k[p:], kind) {
+			n++
+		}
+		return nil
+	})
+	return n
 }
 
 // wantKeys returns an error naming the first entry whose two numbers, got

@@ -58,24 +58,48 @@
 //
 //	records            id → header + Record.MarshalBinary
 //	tokens             token hash, current or retired → id
-//	users              len(user id) as uvarint + user id + id → ∅
 //	expiry             ExpiresAt in µs (8 bytes) + id → ∅
 //	list               AbsoluteExpiresAt in µs (8 bytes) + id → ∅, users' records
+//	by_user            len(user id) as uvarint + user id + 0x01 + event key → ∅
+//	                   len(user id) as uvarint + user id + 0x02 + id → ∅
 //	events             event time in ns (8 bytes) + sequence (8 bytes) → event
-//	events_by_user     len(user id) + user id + event key → ∅
 //	events_by_session  len(session id) + session id + event key → ∅
 //	events_by_type     len(type) + type + event key → ∅
-//	meta               layout version (2), count of events
+//	meta               layout version (3), count of events
 //
 // A record's header holds LastSeenAt, IdleExpiresAt and
 // AbsoluteExpiresAt, so that Touch patches the header without decoding
-// the record. Find is two lookups; ListUser reads one user's range of
-// users; the length before each id keeps one user's range from reaching
-// into another's (user "a" never lists user "a\x00b"). ListAll reads
-// list backwards from where the page before ended, and stops at its
-// limit. Every write keeps the indexes in step with the records in the
-// same transaction. [New] upgrades a file of layout 1, which had no list
-// index, by indexing its records, in one transaction.
+// the record. Find is two lookups; ListUser reads the user's range of
+// sessions in by_user; the length before each user id keeps one user's
+// range from reaching into another's (user "a" never lists user "a\x00b").
+// ListAll reads list backwards from where the page before ended, and
+// stops at its limit. Every write keeps the indexes in step with the
+// records in the same transaction.
+//
+// Session ids and event keys begin with their time, so that most buckets
+// get their new keys at the end, on leaves that the writes of a commit
+// share; tokens and by_user get them anywhere. by_user holds each user's
+// audit events, then the user's sessions: a login adds one of each for
+// its user, and the newest event, at the end of the user's events, is
+// next to the newest session, at the end of the user's few sessions, most
+// often on the same leaf, which the commit writes once.
+//
+// # Upgrades
+//
+// [New] upgrades a file of an older layout in place, and refuses one of
+// a layout it does not know, such as a newer release wrote; releases
+// before layout 3 refuse a file of layout 3. Layout 1 had no list index:
+// New indexes its records in one transaction, which makes the file one of
+// layout 2. Layout 2 kept by_user's entries in two buckets, users (user
+// id + session id) and events_by_user (user id + event key): New moves
+// them into by_user in transactions of at most 10,000 entries of each, so
+// that no transaction holds a million sessions' worth, then deletes the
+// two buckets and writes layout 3 in one more. Each transaction adds an
+// entry's new key and deletes its old one, so that every entry is in
+// exactly one place at each commit. From the first transaction until the
+// last the file's layout reads "upgrading to 3", which releases of layout
+// 2 refuse, so that none of them reads half-moved indexes; a New after a
+// crash in between goes on from where the upgrade stopped.
 //
 // # Expiry
 //

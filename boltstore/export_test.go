@@ -42,6 +42,9 @@ func CheckIndexes(s *Store) error {
 		if err := withSessions(checkSessions)(tx); err != nil {
 			return err
 		}
+		if err := checkKinds(tx.Bucket(bucketByUser)); err != nil {
+			return err
+		}
 		return withAudit(checkAudit)(tx)
 	})
 }

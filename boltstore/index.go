@@ -13,9 +13,9 @@ import (
 // sessions is the record bucket and its indexes in one transaction. The
 // methods that write keep the five in step: every record has exactly one
 // entry in bucketExpiry, one in bucketTokens per hash and, unless
-// anonymous, one in bucketUsers and one in bucketList.
+// anonymous, one of kindSession in bucketByUser and one in bucketList.
 type sessions struct {
-	records, tokens, users, expiry, list *bolt.Bucket
+	records, tokens, byUser, expiry, list *bolt.Bucket
 }
 
 // sessionsOf returns the named session buckets of tx, or all five when
@@ -36,8 +36,8 @@ func sessionsOf(tx *bolt.Tx, names ...[]byte) (sessions, error) {
 			s.records = b
 		case bytes.Equal(name, bucketTokens):
 			s.tokens = b
-		case bytes.Equal(name, bucketUsers):
-			s.users = b
+		case bytes.Equal(name, bucketByUser):
+			s.byUser = b
 		case bytes.Equal(name, bucketList):
 			s.list = b
 		default:
@@ -131,7 +131,7 @@ func (s sessions) enlist(rec *sessiond.Record) error {
 	if rec.UserID == "" {
 		return nil
 	}
-	if err := s.users.Put(userKey(rec.UserID, []byte(rec.ID)), empty); err != nil {
+	if err := s.byUser.Put(indexKey(rec.UserID, kindSession, []byte(rec.ID)), empty); err != nil {
 		return err
 	}
 	return s.list.Put(listKey(rec), empty)
@@ -142,7 +142,7 @@ func (s sessions) unlist(rec *sessiond.Record) error {
 	if rec.UserID == "" {
 		return nil
 	}
-	if err := s.users.Delete(userKey(rec.UserID, []byte(rec.ID))); err != nil {
+	if err := s.byUser.Delete(indexKey(rec.UserID, kindSession, []byte(rec.ID))); err != nil {
 		return err
 	}
 	return s.list.Delete(listKey(rec))

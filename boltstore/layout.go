@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -11,21 +12,33 @@ import (
 	"github.com/sessiond/sessiond"
 )
 
-// Buckets of the database. Session records and their four indexes:
+// Buckets of the database. Session records and their indexes:
 var (
 	bucketRecords = []byte("records") // id → header + Record.MarshalBinary
 	bucketTokens  = []byte("tokens")  // token hash (current or retired) → id
-	bucketUsers   = []byte("users")   // prefixed(user id) + id → nothing
 	bucketExpiry  = []byte("expiry")  // ordered(ExpiresAt µs) + id → nothing
 	bucketList    = []byte("list")    // ordered(AbsoluteExpiresAt µs) + id → nothing, users' records only
 )
 
-// Audit events and their three indexes, each keyed newest last:
+// Audit events and their indexes, each keyed newest last:
 var (
 	bucketEvents    = []byte("events")            // eventKey → encoded event
-	bucketEvUser    = []byte("events_by_user")    // prefixed(user id) + eventKey → nothing
 	bucketEvSession = []byte("events_by_session") // prefixed(session id) + eventKey → nothing
 	bucketEvType    = []byte("events_by_type")    // prefixed(type) + eventKey → nothing
+)
+
+// bucketByUser indexes both the records and the events of each user:
+// prefixed(user id) + kindEvent + eventKey, or + kindSession + id → nothing.
+// A login adds one of each for its user, next to each other: the newest
+// event ends the user's events, which the user's few sessions follow, so
+// that the two usually fall on one leaf, which the commit writes once.
+var bucketByUser = []byte("by_user")
+
+// Kinds of the entries of bucketByUser, the byte after the user id. Events
+// sort before sessions.
+var (
+	kindEvent   = []byte{0x01}
+	kindSession = []byte{0x02}
 )
 
 // bucketMeta holds the layout version and the number of audit events.
@@ -37,30 +50,61 @@ var (
 	keyEventCount = []byte("event_count")
 )
 
-// layoutVersion names the layout this package reads and writes. Layout 1
-// lacked bucketList, and New upgrades it.
+// layoutVersion names the layout this package reads and writes.
+// layoutUpgrading marks a file whose upgrade to it is under way, which
+// older releases refuse as an unknown layout.
 var (
-	layoutVersion = []byte("2")
-	layout1       = []byte("1")
+	layoutVersion   = []byte("3")
+	layoutUpgrading = []byte("upgrading to 3")
 )
 
-// sessionBucketNames are the buckets that DeleteAll empties.
-var sessionBucketNames = [][]byte{bucketRecords, bucketTokens, bucketUsers, bucketExpiry, bucketList}
+// Older layouts, which New upgrades. Layout 1 lacked bucketList. Layout 2
+// kept bucketByUser's entries in two buckets: layout2Users held
+// prefixed(user id) + id, layout2EvUser prefixed(user id) + eventKey.
+var (
+	layout1       = []byte("1")
+	layout2       = []byte("2")
+	layout2Users  = []byte("users")
+	layout2EvUser = []byte("events_by_user")
+)
+
+// sessionBucketNames are the buckets of records and their indexes. All but
+// bucketByUser hold nothing else.
+var sessionBucketNames = [][]byte{bucketRecords, bucketTokens, bucketByUser, bucketExpiry, bucketList}
 
 // allBucketNames are the buckets that New creates.
 var allBucketNames = [][]byte{
-	bucketMeta, bucketRecords, bucketTokens, bucketUsers, bucketExpiry, bucketList,
-	bucketEvents, bucketEvUser, bucketEvSession, bucketEvType,
+	bucketMeta, bucketRecords, bucketTokens, bucketByUser, bucketExpiry, bucketList,
+	bucketEvents, bucketEvSession, bucketEvType,
 }
 
 // empty is the value of index entries, whose key says everything.
 var empty = []byte{}
 
+// upgradeChunk bounds the entries of each layout-2 bucket that one
+// transaction of an upgrade moves.
+var upgradeChunk = 10_000
+
 // initLayout creates the buckets of a new database and checks the layout
-// version of an existing one, upgrading layout 1: its records are indexed
-// in bucketList, in the one transaction.
+// version of an existing one, upgrading an older one: see upgrade.
 func initLayout(db *bolt.DB) error {
-	return db.Update(func(tx *bolt.Tx) error {
+	upgrading, err := beginUpgrade(db)
+	if err != nil || !upgrading {
+		return err
+	}
+	if err := upgrade(db, upgradeChunk); err != nil {
+		return fmt.Errorf("upgrading to database layout %q: %w", layoutVersion, err)
+	}
+	return nil
+}
+
+// beginUpgrade creates the buckets that are missing, and reports whether
+// the file needs the upgrade from layout 2. A new file gets
+// layoutVersion. A file of layout 1 has its records indexed in bucketList,
+// in this one transaction, which makes it one of layout 2. A file of
+// layout 2 is marked layoutUpgrading.
+func beginUpgrade(db *bolt.DB) (upgrading bool, err error) {
+	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBucketNames {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("creating bucket %s: %w", name, err)
@@ -68,15 +112,24 @@ func initLayout(db *bolt.DB) error {
 		}
 		meta := tx.Bucket(bucketMeta)
 		switch v := meta.Get(keyLayout); {
+		case v == nil:
+			return meta.Put(keyLayout, layoutVersion)
 		case bytes.Equal(v, layout1):
-			if err := withSessions(indexList)(tx); err != nil {
+			if err := withSessions(indexList, bucketRecords, bucketList)(tx); err != nil {
 				return fmt.Errorf("upgrading database layout %q: %w", v, err)
 			}
-		case v != nil && !bytes.Equal(v, layoutVersion):
+			fallthrough
+		case bytes.Equal(v, layout2):
+			upgrading = true
+			return meta.Put(keyLayout, layoutUpgrading)
+		case bytes.Equal(v, layoutUpgrading):
+			upgrading = true
+		case !bytes.Equal(v, layoutVersion):
 			return fmt.Errorf("database layout %q, want %q", v, layoutVersion)
 		}
-		return meta.Put(keyLayout, layoutVersion)
+		return nil
 	})
+	return upgrading, err
 }
 
 // indexList puts every record of a user in b.list.
@@ -91,6 +144,81 @@ func indexList(b sessions) error {
 		}
 		return b.list.Put(listKey(rec), empty)
 	})
+}
+
+// upgrade moves the entries of the layout-2 buckets into bucketByUser, in
+// transactions that move at most n entries of each, then deletes those
+// buckets and sets the layout version, in one more. Each transaction
+// moves an entry whole, adding the new key and deleting the old one, so
+// that a file whose upgrade was cut short holds each entry in one place,
+// and the next New goes on from there; until the last commit the file
+// stays marked layoutUpgrading.
+func upgrade(db *bolt.DB, n int) error {
+	for more := true; more; {
+		var err error
+		if more, err = moveChunk(db, n); err != nil {
+			return err
+		}
+	}
+	return db.Update(finishUpgrade)
+}
+
+// moveChunk moves up to n of the first entries of each layout-2 bucket
+// into bucketByUser, in one transaction, and reports whether any may be
+// left.
+func moveChunk(db *bolt.DB, n int) (more bool, err error) {
+	err = db.Update(func(tx *bolt.Tx) error {
+		byUser, err := bucket(tx, bucketByUser)
+		if err != nil {
+			return err
+		}
+		for _, old := range []struct {
+			name, kind []byte
+		}{{layout2Users, kindSession}, {layout2EvUser, kindEvent}} {
+			b, err := bucket(tx, old.name)
+			if err != nil {
+				return err
+			}
+			keys := firstKeys(b, n, nil)
+			more = more || len(keys) == n
+			for _, k := range keys {
+				p, ok := prefixLen(k)
+				if !ok {
+					return malformedKey(old.name, k)
+				}
+				if err := byUser.Put(slices.Concat(k[:p], old.kind, k[p:]), empty); err != nil {
+					return err
+				}
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return more, err
+}
+
+// firstKeys returns copies of the first keys of b, at most n, that sort
+// before the key before, or with before nil of the first n keys.
+func firstKeys(b *bolt.Bucket, n int, before []byte) [][]byte {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil && len(keys) < n && (before == nil || bytes.Compare(k, before) < 0); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	return keys
+}
+
+// finishUpgrade deletes the layout-2 buckets, which upgrade emptied, and
+// sets the layout version.
+func finishUpgrade(tx *bolt.Tx) error {
+	for _, name := range [][]byte{layout2Users, layout2EvUser} {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keyLayout, layoutVersion)
 }
 
 // bucket returns the bucket name of tx, or an error if the file lacks it
@@ -138,9 +266,27 @@ func prefixed(s string, n int) []byte {
 	return append(k, s...)
 }
 
-// userKey is the key of the record id in bucketUsers.
-func userKey(userID string, id []byte) []byte {
-	return append(prefixed(userID, len(id)), id...)
+// prefixLen returns the length of the prefixed string that k begins
+// with, and false if k does not begin with one.
+func prefixLen(k []byte) (int, bool) {
+	n, w := binary.Uvarint(k)
+	if w <= 0 || n > uint64(len(k)-w) {
+		return 0, false
+	}
+	return w + int(n), true
+}
+
+// malformedKey is the error for a key of the bucket name that does not
+// begin as this package's keys of that bucket do.
+func malformedKey(name, k []byte) error {
+	return fmt.Errorf("malformed key %x in bucket %s", k, name)
+}
+
+// indexKey is the key of an index entry: prefixed(value), then kind (one
+// of bucketByUser's, or none), then rest.
+func indexKey(value string, kind, rest []byte) []byte {
+	k := prefixed(value, len(kind)+len(rest))
+	return append(append(k, kind...), rest...)
 }
 
 // backwards calls visit with the rest of each key of c's bucket that

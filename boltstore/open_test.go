@@ -3,9 +3,11 @@ package boltstore_test
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -42,7 +44,7 @@ func TestNewErrors(t *testing.T) {
 		}, berrors.ErrInvalid, "invalid database"},
 		{"RandomBytes", func(t *testing.T) string { return writeFile(t, []byte(rand.Text()+rand.Text())) }, nil, "boltstore: open"},
 		{"Locked", lockedPath, berrors.ErrTimeout, "locked by another process"},
-		{"OtherLayout", otherLayout, nil, `database layout "99", want "2"`},
+		{"OtherLayout", otherLayout, nil, `database layout "99", want "3"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,21 +143,16 @@ func TestNewFileMode(t *testing.T) {
 	}
 }
 
-// TestNewUpgradesLayout1 takes a file back to layout 1, which had no list
-// index, then opens it: the records of users are listed, the anonymous
-// one is not, and the indexes are in step.
+// TestNewUpgradesLayout1 writes a file of layout 1, which had no list
+// index and otherwise the buckets of layout 2, then opens it: the records
+// of users are listed, newest deadline first, the anonymous ones are not,
+// and the upgrade to layout 3 follows.
 func TestNewUpgradesLayout1(t *testing.T) {
 	path := dbPath(t)
-	first, err := boltstore.New(boltstore.Config{Path: path})
-	if err != nil {
-		t.Fatalf("New: got error %v, want nil", err)
+	recs, events := layout2Data(time.Now())
+	if err := boltstore.WriteLayout2(path, recs, events); err != nil {
+		t.Fatalf("writing a file of layout 2: %v", err)
 	}
-	older, newer := storetest.NewRecord("alice"), storetest.NewRecord("bob")
-	newer.AbsoluteExpiresAt = older.AbsoluteExpiresAt.Add(time.Minute)
-	for _, rec := range []*sessiond.Record{older, newer, storetest.NewRecord("")} {
-		mustCreate(t, first, rec)
-	}
-	first.Close()
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -170,13 +167,223 @@ func TestNewUpgradesLayout1(t *testing.T) {
 	if err != nil {
 		t.Fatalf("taking the file back to layout 1: %v", err)
 	}
+	wantUpgraded(t, path, recs, events)
+}
 
-	s := open(t, boltstore.Config{Path: path})
-	got, err := s.ListAll(t.Context(), sessiond.ListPosition{}, 10)
-	if err != nil || len(got) != 2 || got[0].ID != newer.ID || got[1].ID != older.ID {
-		t.Errorf("ListAll after the upgrade: got %d records, %v; want bob's, then alice's", len(got), err)
+// layout2Data returns the records and events of a file of layout 2:
+// sessions of users whose ids could confuse a joined key ("a", "a\x00b"),
+// anonymous ones, each with an absolute deadline a minute after the one
+// before, and events of a user, a session, both or neither, a second apart
+// from base on, in the order of their times.
+func layout2Data(base time.Time) ([]*sessiond.Record, []sessiond.Event) {
+	var recs []*sessiond.Record
+	for i, u := range []string{"alice", "bob", "alice", "", "a", "a\x00b", "alice", "bob", ""} {
+		rec := storetest.NewRecord(u)
+		rec.AbsoluteExpiresAt = rec.AbsoluteExpiresAt.Add(time.Duration(i) * time.Minute)
+		recs = append(recs, rec)
 	}
-	if err := boltstore.CheckIndexes(s); err != nil {
-		t.Errorf("indexes after the upgrade: %v", err)
+	var events []sessiond.Event
+	add := func(typ sessiond.EventType, userID, sessionID string) {
+		at := base.Add(time.Duration(len(events)) * time.Second)
+		events = append(events, sessiond.Event{ID: fmt.Sprint("e", len(events)), Time: at, Type: typ, UserID: userID, SessionID: sessionID})
 	}
+	for _, rec := range recs {
+		add(sessiond.EventCreated, rec.UserID, rec.ID)
+	}
+	add(sessiond.EventLoginFailed, "carol", "")
+	add(sessiond.EventRevoked, "alice", recs[0].ID)
+	add(sessiond.EventRevoked, "", "")
+	return recs, events
+}
+
+// wantUpgraded opens the file at path, which holds recs and events in an
+// older layout, and checks that the store lists the records and queries
+// the events as they were stored, with its indexes in step, then closes it
+// and checks that the file is of layout 3.
+func wantUpgraded(t *testing.T, path string, recs []*sessiond.Record, events []sessiond.Event) {
+	t.Helper()
+	s, err := boltstore.New(boltstore.Config{Path: path})
+	if err != nil {
+		t.Fatalf("New: got error %v, want nil", err)
+	}
+	wantData(t, s, recs, events)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: got error %v, want nil", err)
+	}
+	wantLayout3(t, path)
+}
+
+// wantData checks that s lists the records and queries the events of
+// layout2Data as they were stored, and that its indexes are in step.
+func wantData(t *testing.T, s *boltstore.Store, recs []*sessiond.Record, events []sessiond.Event) {
+	t.Helper()
+	ctx := t.Context()
+	ids := func(recs []*sessiond.Record, err error) []string {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("listing records: got error %v, want nil", err)
+		}
+		out := make([]string, len(recs))
+		for i, rec := range recs {
+			out[i] = rec.ID
+		}
+		return out
+	}
+	var listed []string // the records of users, latest deadline first
+	for _, rec := range slices.Backward(recs) {
+		if rec.UserID != "" {
+			listed = append(listed, rec.ID)
+		}
+	}
+	if got := ids(s.ListAll(ctx, sessiond.ListPosition{}, 100)); !slices.Equal(got, listed) {
+		t.Errorf("ListAll: got %q, want %q", got, listed)
+	}
+	for _, u := range []string{"alice", "bob", "a", "a\x00b", "carol"} {
+		var want, wantEvents []string
+		for _, rec := range recs {
+			if rec.UserID == u {
+				want = append(want, rec.ID)
+			}
+		}
+		for _, e := range slices.Backward(events) {
+			if e.UserID == u {
+				wantEvents = append(wantEvents, e.ID)
+			}
+		}
+		got := ids(s.ListUser(ctx, u))
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("ListUser(%q): got %q, want %q", u, got, want)
+		}
+		if got, want := queryIDs(t, s, sessiond.EventQuery{UserID: u}), strings.Join(wantEvents, " "); got != want {
+			t.Errorf("QueryEvents(user %q): got %q, want %q", u, got, want)
+		}
+	}
+	for _, rec := range recs {
+		got, ok, err := s.Find(ctx, rec.TokenHash)
+		if err != nil || !ok || got.ID != rec.ID || got.UserID != rec.UserID {
+			t.Errorf("Find(token of %s): got %v, %t, %v; want the record", rec.ID, got, ok, err)
+		}
+	}
+	if got, want := queryIDs(t, s, sessiond.EventQuery{SessionID: recs[0].ID}), "e10 e0"; got != want {
+		t.Errorf("QueryEvents(session): got %q, want %q", got, want)
+	}
+	if got, want := queryIDs(t, s, sessiond.EventQuery{Type: sessiond.EventRevoked}), "e11 e10"; got != want {
+		t.Errorf("QueryEvents(type): got %q, want %q", got, want)
+	}
+	if got, want := queryIDs(t, s, sessiond.EventQuery{Limit: 3}), "e11 e10 e9"; got != want {
+		t.Errorf("QueryEvents(Limit 3): got %q, want %q", got, want)
+	}
+	wantConsistent(t, s)
+}
+
+// wantLayout3 checks that the file at path, closed, is of layout 3 and
+// has no buckets of layout 2 left.
+func wantLayout3(t *testing.T, path string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte("meta")).Get([]byte("layout")); string(v) != "3" {
+			t.Errorf("layout: got %q, want %q", v, "3")
+		}
+		for _, name := range []string{"users", "events_by_user"} {
+			if tx.Bucket([]byte(name)) != nil {
+				t.Errorf("bucket %s: still there, want it deleted", name)
+			}
+		}
+		return nil
+	})
+}
+
+// TestNewUpgradesLayout2 writes a file of layout 2 and opens it, with
+// the whole upgrade in one transaction and in many: every record and
+// event is listed and queried as before, and the buckets of layout 2 are
+// gone.
+func TestNewUpgradesLayout2(t *testing.T) {
+	for _, chunk := range []int{0, 2} { // 0: the default
+		t.Run(fmt.Sprint("Chunk", chunk), func(t *testing.T) {
+			if chunk > 0 {
+				defer boltstore.UpgradeChunk(chunk)()
+			}
+			path := dbPath(t)
+			recs, events := layout2Data(time.Now())
+			if err := boltstore.WriteLayout2(path, recs, events); err != nil {
+				t.Fatalf("writing a file of layout 2: %v", err)
+			}
+			wantUpgraded(t, path, recs, events)
+		})
+	}
+}
+
+// TestNewResumesUpgrade cuts the upgrade of a file of layout 2 short after
+// a few of its transactions, as a crash would: the file is then marked so
+// that a release of layout 2 refuses it, and the next New finishes the
+// upgrade with nothing lost or doubled.
+func TestNewResumesUpgrade(t *testing.T) {
+	for _, chunks := range []int{0, 1, 3, 100} { // 100: all moved, the old buckets not yet deleted
+		t.Run(fmt.Sprint("After", chunks), func(t *testing.T) {
+			path := dbPath(t)
+			recs, events := layout2Data(time.Now())
+			if err := boltstore.WriteLayout2(path, recs, events); err != nil {
+				t.Fatalf("writing a file of layout 2: %v", err)
+			}
+			if err := boltstore.InterruptedUpgrade(path, 2, chunks); err != nil {
+				t.Fatalf("upgrading in part: %v", err)
+			}
+			var sessions, userEvents int // the entries of the layout-2 buckets
+			for _, rec := range recs {
+				if rec.UserID != "" {
+					sessions++
+				}
+			}
+			for _, e := range events {
+				if e.UserID != "" {
+					userEvents++
+				}
+			}
+			wantUpgrading(t, path, min(2*chunks, sessions)+min(2*chunks, userEvents), sessions+userEvents)
+			wantUpgraded(t, path, recs, events)
+		})
+	}
+}
+
+// wantUpgrading checks that the file at path, closed, is marked as being
+// upgraded, and that moved of the total entries of the layout-2 buckets
+// are in by_user, the others still where they were.
+func wantUpgrading(t *testing.T, path string, moved, total int) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte("meta")).Get([]byte("layout")); string(v) != "upgrading to 3" {
+			t.Errorf("layout: got %q, want %q", v, "upgrading to 3")
+		}
+		left := tx.Bucket([]byte("users")).Stats().KeyN + tx.Bucket([]byte("events_by_user")).Stats().KeyN
+		if got := tx.Bucket([]byte("by_user")).Stats().KeyN; got != moved || left != total-moved {
+			t.Errorf("entries: got %d moved and %d left, want %d and %d", got, left, moved, total-moved)
+		}
+		return nil
+	})
+}
+
+// TestNewLayout3 checks that a new file is of layout 3, which releases of
+// older layouts refuse.
+func TestNewLayout3(t *testing.T) {
+	path := dbPath(t)
+	s, err := boltstore.New(boltstore.Config{Path: path})
+	if err != nil {
+		t.Fatalf("New: got error %v, want nil", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: got error %v, want nil", err)
+	}
+	wantLayout3(t, path)
 }

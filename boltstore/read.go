@@ -41,17 +41,17 @@ func (s *Store) Find(_ context.Context, h sessiond.Hash) (*sessiond.Record, bool
 }
 
 // ListUser returns the records of userID from the per-user index, which it
-// reads from the user's first entry to the last, and no further. An empty
-// userID has no records.
+// reads from the user's first session entry to the last, and no further.
+// An empty userID has no records.
 func (s *Store) ListUser(_ context.Context, userID string) ([]*sessiond.Record, error) {
 	if userID == "" {
 		return nil, nil
 	}
-	prefix := prefixed(userID, 0)
+	prefix := indexKey(userID, kindSession, nil)
 	var recs []*sessiond.Record
 	err := s.read("list user", withSessions(func(b sessions) error {
 		recs = recs[:0]
-		c := b.users.Cursor()
+		c := b.byUser.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			rec, err := b.get(k[len(prefix):])
 			if err != nil {
@@ -62,7 +62,7 @@ func (s *Store) ListUser(_ context.Context, userID string) ([]*sessiond.Record, 
 			}
 		}
 		return nil
-	}, bucketUsers, bucketRecords))
+	}, bucketByUser, bucketRecords))
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package boltstore
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -14,7 +13,7 @@ import (
 // sweepChunk bounds the records one sweep transaction removes, so that a
 // sweep holds the writer lock in short turns, between which the writes
 // waiting for it (touches, sign-ins) commit. A removal rewrites pages of
-// its own in each bucket keyed at random (records, tokens, users), so a
+// its own in each bucket keyed at random (records, tokens, by_user), so a
 // turn's commit grows with the chunk: at a million sessions a chunk of
 // 1000 wrote about 3,900 pages and held writes up for 110 ms, one of 100
 // writes 630 pages in 17 ms, for a sweep that takes 1.7 times as long.
@@ -78,13 +77,8 @@ func (s *Store) sweepChunk(now time.Time) (removed []*sessiond.Record, more bool
 // most n, whose time is not after now.
 func expiredKeys(expiry *bolt.Bucket, now time.Time, n int) [][]byte {
 	var limit [8]byte
-	putOrdered(limit[:], now.UnixMicro()+1) // the first key not expired
-	var keys [][]byte
-	c := expiry.Cursor()
-	for k, _ := c.First(); k != nil && len(keys) < n && bytes.Compare(k[:8], limit[:]) < 0; k, _ = c.Next() {
-		keys = append(keys, bytes.Clone(k))
-	}
-	return keys
+	putOrdered(limit[:], now.UnixMicro()+1) // the keys expired at now sort before it
+	return firstKeys(expiry, n, limit[:])
 }
 
 // sweep removes the record of the expiry entry k if it has expired at now,

@@ -1,8 +1,10 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -130,7 +132,8 @@ func (s *Store) DeleteMany(_ context.Context, ids []string) error {
 
 // DeleteAll removes every record and reports how many there were. It
 // calls no expiry callback and keeps the audit events. It runs alone, not
-// batched: it rewrites the session buckets whole.
+// batched: it rewrites the session buckets whole, but for bucketByUser,
+// whose entries of kindSession it deletes one by one.
 func (s *Store) DeleteAll(_ context.Context) (int, error) {
 	var n int
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -140,10 +143,12 @@ func (s *Store) DeleteAll(_ context.Context) (int, error) {
 		}
 		n = records.Stats().KeyN
 		for _, name := range sessionBucketNames {
-			if err := tx.DeleteBucket(name); err != nil {
-				return err
+			if bytes.Equal(name, bucketByUser) {
+				err = deleteSessionEntries(tx.Bucket(name))
+			} else if err = tx.DeleteBucket(name); err == nil {
+				_, err = tx.CreateBucket(name)
 			}
-			if _, err := tx.CreateBucket(name); err != nil {
+			if err != nil {
 				return err
 			}
 		}
@@ -153,4 +158,28 @@ func (s *Store) DeleteAll(_ context.Context) (int, error) {
 		return 0, fmt.Errorf("boltstore: delete all: %w", err)
 	}
 	return n, nil
+}
+
+// deleteSessionEntries deletes the entries of kindSession from b,
+// bucketByUser, and keeps those of events. It seeks each user's sessions,
+// which end the user's entries, so that it reads no events but the first
+// of each user.
+func deleteSessionEntries(b *bolt.Bucket) error {
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; {
+		n, ok := prefixLen(k)
+		if !ok {
+			return malformedKey(bucketByUser, k)
+		}
+		sessions := slices.Concat(k[:n], kindSession)
+		for k, _ = c.Seek(sessions); k != nil && bytes.HasPrefix(k, sessions); k, _ = c.Seek(sessions) {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+		if k != nil && bytes.HasPrefix(k, sessions[:n]) {
+			return malformedKey(bucketByUser, k) // of a kind after the last
+		}
+	}
+	return nil
 }
