@@ -2,6 +2,7 @@ package boltstore_test
 
 import (
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,8 +102,23 @@ func BenchmarkCreate(b *testing.B) {
 // Manager on the real clock with every audit event kept in the store, a
 // 200-byte value given with each, from 16 goroutines (SetParallelism 8 on
 // 2 processors) for 1,000 users in turn; pages/op is the pages the
-// commits wrote per login, the figure that syncing them costs.
+// commits wrote per login, the figure that syncing them costs. The logins
+// of one commit are those of neighbouring users, whose entries in
+// by_user share leaves.
 func BenchmarkLogin(b *testing.B) {
+	var next atomic.Uint64
+	benchLogin(b, func() uint64 { return next.Add(1) % 1000 })
+}
+
+// BenchmarkLoginRandomUsers is BenchmarkLogin for users picked at random
+// among 1,000, as real logins come: each login's entries in by_user fall
+// on a leaf of their own.
+func BenchmarkLoginRandomUsers(b *testing.B) {
+	benchLogin(b, func() uint64 { return rand.Uint64N(1000) })
+}
+
+// benchLogin measures logins, each for the user whose number user returns.
+func benchLogin(b *testing.B, user func() uint64) {
 	s := open(b, boltstore.Config{Path: dbPath(b)})
 	m, err := sessiond.New(s, sessiond.Config{Auditor: sessiond.StoreAuditor{Store: s, Next: sessiond.SlogAuditor{Logger: slog.New(slog.DiscardHandler)}}})
 	if err != nil {
@@ -110,14 +126,13 @@ func BenchmarkLogin(b *testing.B) {
 	}
 	value := strings.Repeat("v", 200)
 	before := pagesWritten(s)
-	var next atomic.Uint64
 	b.SetParallelism(8)
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			info := sessiond.LoginInfo{
-				UserID:  "user-" + strconv.FormatUint(next.Add(1)%1000, 10),
+				UserID:  "user-" + strconv.FormatUint(user(), 10),
 				Methods: []string{"pwd"},
 				Data:    map[string]any{"v": value},
 			}
