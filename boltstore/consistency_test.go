@@ -99,8 +99,8 @@ func checkKinds(b *bolt.Bucket) error {
 	})
 }
 
-// entries counts the keys of the index b whose prefixed value kind
-// follows, or all of them when kind is nil.
+// entries counts the keys of the index b whose kind, the byte after the
+// prefixed value, is kind, or all of its keys when kind is nil.
 func entries(b *bolt.Bucket, kind []byte) int {
 	if kind == nil {
 		return b.Stats().KeyN
