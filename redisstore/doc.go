@@ -21,7 +21,8 @@
 // A record lives in the key of its current token hash, its home, which
 // holds a header of four 64-bit integers (LastSeenAt, IdleExpiresAt, the
 // absolute deadline, the version) followed by the record as
-// [sessiond.Record.MarshalBinary] encodes it. The key of each retired hash
+// [sessiond.Record.MarshalBinary] encodes it, less the 32 bytes of the
+// token hash, which the key's name holds. The key of each retired hash
 // holds a link: the id and the hash of the home. The id key leads from the
 // id to the home, for Get, Touch, Update, Delete and ListUser.
 //

@@ -233,3 +233,56 @@ func TestLongID(t *testing.T) {
 		t.Errorf("Get after Delete: got (%t, %v), want not found", found, err)
 	}
 }
+
+// fullHome is rec's home as the release before this one wrote it: kind
+// 'B', the header, then the whole encoding, the token hash included.
+func fullHome(t *testing.T, rec *sessiond.Record) string {
+	t.Helper()
+	v, err := encode(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(kindFullHome) + v[1:homeHeader] + string(mustMarshal(t, rec))
+}
+
+// TestFullHomes checks that a home of kind 'B', which holds the token hash
+// in its encoding, is still found, touched, listed and updated, and that
+// the update rewrites it as kind 'C', without the hash.
+func TestFullHomes(t *testing.T) {
+	s, c := legacyStore(t)
+	ctx := t.Context()
+	user := "full-" + rand.Text()[:8]
+	rec := legacyRecord(user)
+	if err := s.Create(ctx, rec); err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	key := s.k.token(hashName(rec.TokenHash))
+	if err := c.Do(ctx, c.B().Set().Key(key).Value(fullHome(t, rec)).Keepttl().Build()).Error(); err != nil {
+		t.Fatal(err)
+	}
+
+	got, found, err := s.Find(ctx, rec.TokenHash)
+	if err != nil || !found || got.ID != rec.ID || got.TokenHash != rec.TokenHash || string(got.Data) != "sealed" {
+		t.Fatalf("Find: got (%+v, %t, %v), want the record", got, found, err)
+	}
+	seen := rec.LastSeenAt.Add(30 * time.Second)
+	if err := s.TouchToken(ctx, rec.ID, rec.TokenHash, seen, seen.Add(time.Hour)); err != nil {
+		t.Fatalf("TouchToken: %v", err)
+	}
+	if recs, err := s.ListUser(ctx, user); err != nil || len(recs) != 1 || !recs[0].LastSeenAt.Equal(seen) {
+		t.Fatalf("ListUser: got (%v, %v), want the record, touched", recs, err)
+	}
+
+	next := *got
+	next.Version, next.Data = 4, []byte("changed")
+	if err := s.Update(ctx, &next, 3); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	v, err := c.Do(ctx, c.B().Get().Key(key).Build()).ToString()
+	if err != nil || v[0] != kindHome || len(v) != homeHeader+len(mustMarshal(t, &next))-len(next.TokenHash) {
+		t.Errorf("home after the update: got %d bytes of kind %q (%v), want kind %q without the hash", len(v), v[:1], err, string(kindHome))
+	}
+	if got, _, err := s.Find(ctx, rec.TokenHash); err != nil || got.Version != 4 || string(got.Data) != "changed" || got.TokenHash != rec.TokenHash {
+		t.Fatalf("Find after the update: got (%+v, %v), want version 4", got, err)
+	}
+}

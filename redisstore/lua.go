@@ -2,7 +2,7 @@ package redisstore
 
 // The scripts, each on one token key, KEYS[1], whose value is a home or a
 // link (see value.go). Every script starts with token, which reads the
-// key into v, its kind ('B' for a home of either layout, 'L' for a link)
+// key into v, its kind ('B' for a home of any layout, 'L' for a link)
 // and its record id, all nil for no value; header(v) returns a home's
 // seen, idle, abs and version as numbers, which hold them exactly (they
 // are below 2^53). Times come as decimal strings; expiry times are Unix
@@ -13,7 +13,7 @@ local function parse(v)
     return nil, nil
   end
   local k = v:sub(1, 1)
-  if k == 'B' then
+  if k == 'C' or k == 'B' then
     local n, scale, i = 0, 1, 35
     while true do
       local b = v:byte(i)
@@ -34,7 +34,7 @@ local function parse(v)
   return 'L', v:sub(66)
 end
 local function header(v)
-  if v:sub(1, 1) == 'B' then
+  if v:sub(1, 1) ~= 'H' then
     return struct.unpack('>I8I8I8I8', v, 2)
   end
   return tonumber(v:sub(2, 17)), tonumber(v:sub(18, 33)), tonumber(v:sub(34, 49)), tonumber(v:sub(50, 69))
@@ -42,6 +42,9 @@ end
 local v = redis.call('GET', KEYS[1])
 local kind, id = parse(v)
 `
+
+// scriptHome is the kind that token gives a home of any layout.
+const scriptHome = "B"
 
 // claimHome makes KEYS[1] the home ARGV[2] of record ARGV[1], expiring at
 // ARGV[3]. It answers 1, or 0 if the key belongs to another record or is a
@@ -205,7 +208,7 @@ return redis.call('ZREM', KEYS[1], unpack(ARGV))
 // for DeleteAll's count.
 var clearToken = newScript(`
 local kind = redis.call('GETRANGE', KEYS[1], 0, 0)
-local home = kind == 'B' or kind == 'H'
+local home = kind == 'C' or kind == 'B' or kind == 'H'
 redis.call('DEL', KEYS[1])
 if home then
   return 1

@@ -157,7 +157,7 @@ func (s *Store) unclaim(rec *sessiond.Record, claims []call, res []rueidis.Redis
 		}
 		switch c.s {
 		case claimHome:
-			calls = append(calls, call{s: drop, key: c.key, args: []string{rec.ID, string(kindHome)}})
+			calls = append(calls, call{s: drop, key: c.key, args: []string{rec.ID, scriptHome}})
 		case claimLink:
 			calls = append(calls, call{s: drop, key: c.key, args: []string{rec.ID, string(kindLink)}})
 		}

@@ -2,9 +2,11 @@ package redisstore
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sessiond/sessiond"
@@ -12,26 +14,29 @@ import (
 
 // A token key holds a string: a record's home or a link to one.
 //
-//	home: 'B' seen idle abs ver payload
+//	home: 'C' seen idle abs ver payload
 //	link: 'L' to id
 //
 // seen and idle (LastSeenAt and IdleExpiresAt, Unix microseconds, 0 for the
 // zero time), abs (AbsoluteExpiresAt, Unix milliseconds, rounded up) and
 // ver (the version) are unsigned 64-bit big-endian integers; payload is
-// [sessiond.Record.MarshalBinary], whose id the scripts read where the
-// encoding puts it, after its format byte as a uvarint length and bytes.
+// [sessiond.Record.MarshalBinary] without the 32 bytes of the token hash,
+// which the key's name holds: the encoding puts them after its format
+// byte, the id and the user id, each of these a uvarint length and bytes,
+// and the scripts read the id there.
 // Fixed widths let the scripts read a field by position and let Touch
 // overwrite seen and idle in place (SETRANGE) without rewriting the
 // payload, which still holds the times of the last write: the header's
 // win. to is the 64 hex digits of the home's hash.
 //
-// Releases before this one wrote homes of kind 'H', with the header in
-// decimal digits and the id in it as well (see legacyHome); they are still
-// read and touched, and the next update of the record rewrites its home as
-// 'B'.
+// Releases before this one wrote homes of kind 'B', the same with the
+// whole encoding, and before them of kind 'H', with the header in decimal
+// digits and the id in it as well (see legacyHome); both are still read and
+// touched, and the next update of the record rewrites its home as 'C'.
 const (
-	kindHome = 'B'
-	kindLink = 'L'
+	kindHome     = 'C'
+	kindFullHome = 'B'
+	kindLink     = 'L'
 
 	offSeen    = 1
 	offIdle    = offSeen + 8
@@ -71,13 +76,18 @@ func homeValue(rec *sessiond.Record, payload []byte) (string, error) {
 	if rec.Version < 0 {
 		return "", fmt.Errorf("redisstore: negative version %d", rec.Version)
 	}
-	b := make([]byte, 0, homeHeader+len(payload))
+	at, ok := hashOffset(string(payload))
+	if !ok || at+len(rec.TokenHash) > len(payload) || string(payload[at:at+len(rec.TokenHash)]) != string(rec.TokenHash[:]) {
+		return "", errors.New("redisstore: the record's encoding does not hold its token hash where expected")
+	}
+	b := make([]byte, 0, homeHeader+len(payload)-len(rec.TokenHash))
 	b = append(b, kindHome)
 	b = binary.BigEndian.AppendUint64(b, uint64(seen))
 	b = binary.BigEndian.AppendUint64(b, uint64(idle))
 	b = binary.BigEndian.AppendUint64(b, uint64(abs))
 	b = binary.BigEndian.AppendUint64(b, uint64(rec.Version))
-	return string(append(b, payload...)), nil
+	b = append(b, payload[:at]...)
+	return string(append(b, payload[at+len(rec.TokenHash):]...)), nil
 }
 
 // microsOf is t in Unix microseconds, 0 for the zero time, checked to fit
@@ -142,6 +152,7 @@ type tok struct {
 	ver        int64
 	bad        bool
 	payload    string
+	cut        bool // payload lacks the token hash, which hash names
 	to         string
 }
 
@@ -149,12 +160,12 @@ type tok struct {
 func parseValue(h, v string) tok {
 	t := tok{hash: h}
 	switch {
-	case len(v) > homeHeader && v[0] == kindHome:
+	case len(v) > homeHeader && (v[0] == kindHome || v[0] == kindFullHome):
 		id, ok := payloadID(v[homeHeader:])
 		if !ok {
 			return t
 		}
-		t.home, t.id, t.payload = true, id, v[homeHeader:]
+		t.home, t.id, t.payload, t.cut = true, id, v[homeHeader:], v[0] == kindHome
 		var ok1, ok2 bool
 		t.seen, ok1 = microsTime(binary.BigEndian.Uint64([]byte(v[offSeen:offIdle])))
 		t.idle, ok2 = microsTime(binary.BigEndian.Uint64([]byte(v[offIdle:offAbs])))
@@ -178,6 +189,21 @@ func payloadID(p string) (string, bool) {
 	}
 	start := 1 + size
 	return p[start : start+int(n)], true
+}
+
+// hashOffset is where the encoded record p holds its token hash: after
+// its format byte, its id and its user id. It reports false if p ends
+// before.
+func hashOffset(p string) (int, bool) {
+	at := 1
+	for range 2 {
+		n, size := binary.Uvarint([]byte(p[min(at, len(p)):min(len(p), at+binary.MaxVarintLen64)]))
+		if size <= 0 || n > uint64(len(p)-at-size) {
+			return 0, false
+		}
+		at += size + int(n)
+	}
+	return at, true
 }
 
 // parseLegacyHome reads a home of kind 'H'.
@@ -209,8 +235,12 @@ func microsTime(us uint64) (time.Time, bool) {
 // record decodes a home into a record of id, with the touched times from
 // the header. It fails on a home that is not a well-formed record of id.
 func (t tok) record(id string) (*sessiond.Record, error) {
+	payload, err := t.whole()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: session %s: %w", id, err)
+	}
 	rec := new(sessiond.Record)
-	if err := rec.UnmarshalString(t.payload); err != nil {
+	if err := rec.UnmarshalString(payload); err != nil {
 		return nil, fmt.Errorf("redisstore: session %s: %w", id, err)
 	}
 	if t.bad || rec.ID != id {
@@ -218,6 +248,30 @@ func (t tok) record(id string) (*sessiond.Record, error) {
 	}
 	rec.LastSeenAt, rec.IdleExpiresAt = t.seen, t.idle
 	return rec, nil
+}
+
+// whole is the home's encoded record, with the token hash put back where
+// a home of kind 'C' left it out.
+func (t tok) whole() (string, error) {
+	if !t.cut {
+		return t.payload, nil
+	}
+	var name [hashWidth]byte
+	var h sessiond.Hash
+	at, ok := hashOffset(t.payload)
+	if !ok || len(t.hash) != hashWidth {
+		return "", sessiond.ErrBadRecord
+	}
+	copy(name[:], t.hash)
+	if _, err := hex.Decode(h[:], name[:]); err != nil {
+		return "", sessiond.ErrBadRecord
+	}
+	var b strings.Builder
+	b.Grow(len(t.payload) + len(h))
+	b.WriteString(t.payload[:at])
+	b.Write(h[:])
+	b.WriteString(t.payload[at:])
+	return b.String(), nil
 }
 
 // isVersion reports whether the home's version is v.

@@ -82,7 +82,7 @@ func TestHomeValue(t *testing.T) {
 			if err != nil {
 				return
 			}
-			home := parseValue("h", v)
+			home := parseValue(hashName(tc.rec.TokenHash), v)
 			got, err := home.record(tc.rec.ID)
 			if err != nil || !home.home || !home.isVersion(42) {
 				t.Fatalf("parse: got (home %t, version %d, %v), want a home at version 42", home.home, home.ver, err)
@@ -90,8 +90,24 @@ func TestHomeValue(t *testing.T) {
 			if !got.LastSeenAt.Equal(tc.rec.LastSeenAt) || !got.IdleExpiresAt.Equal(tc.rec.IdleExpiresAt) {
 				t.Errorf("times: got %v, %v, want %v, %v", got.LastSeenAt, got.IdleExpiresAt, tc.rec.LastSeenAt, tc.rec.IdleExpiresAt)
 			}
+			if got.TokenHash != tc.rec.TokenHash {
+				t.Errorf("token hash: got %x, want %x, put back from the key's name", got.TokenHash, tc.rec.TokenHash)
+			}
+			if len(v) != homeHeader+len(mustMarshal(t, tc.rec))-len(tc.rec.TokenHash) {
+				t.Errorf("home of %d bytes: want the header and the encoding without the token hash", len(v))
+			}
 		})
 	}
+}
+
+// mustMarshal is rec's encoding.
+func mustMarshal(t *testing.T, rec *sessiond.Record) []byte {
+	t.Helper()
+	b, err := rec.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // FuzzParseValue checks that parseValue never panics on what a token key
