@@ -278,9 +278,9 @@ func wantData(t *testing.T, s *boltstore.Store, recs []*sessiond.Record, events 
 	wantConsistent(t, s)
 }
 
-// wantLayout3 checks that the file at path, closed, is of layout 3 and
-// has no buckets of layout 2 left.
-func wantLayout3(t *testing.T, path string) {
+// viewFile checks that the file at path, closed, is marked layout, and
+// calls check in a read transaction of it.
+func viewFile(t *testing.T, path, layout string, check func(tx *bolt.Tx)) {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
@@ -288,15 +288,24 @@ func wantLayout3(t *testing.T, path string) {
 	}
 	defer db.Close()
 	db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("layout")); string(v) != "3" {
-			t.Errorf("layout: got %q, want %q", v, "3")
+		if v := tx.Bucket([]byte("meta")).Get([]byte("layout")); string(v) != layout {
+			t.Errorf("layout: got %q, want %q", v, layout)
 		}
+		check(tx)
+		return nil
+	})
+}
+
+// wantLayout3 checks that the file at path, closed, is of layout 3 and
+// has no buckets of layout 2 left.
+func wantLayout3(t *testing.T, path string) {
+	t.Helper()
+	viewFile(t, path, "3", func(tx *bolt.Tx) {
 		for _, name := range []string{"users", "events_by_user"} {
 			if tx.Bucket([]byte(name)) != nil {
 				t.Errorf("bucket %s: still there, want it deleted", name)
 			}
 		}
-		return nil
 	})
 }
 
@@ -357,20 +366,11 @@ func TestNewResumesUpgrade(t *testing.T) {
 // are in by_user, the others still where they were.
 func wantUpgrading(t *testing.T, path string, moved, total int) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("layout")); string(v) != "upgrading to 3" {
-			t.Errorf("layout: got %q, want %q", v, "upgrading to 3")
-		}
+	viewFile(t, path, "upgrading to 3", func(tx *bolt.Tx) {
 		left := tx.Bucket([]byte("users")).Stats().KeyN + tx.Bucket([]byte("events_by_user")).Stats().KeyN
 		if got := tx.Bucket([]byte("by_user")).Stats().KeyN; got != moved || left != total-moved {
 			t.Errorf("entries: got %d moved and %d left, want %d and %d", got, left, moved, total-moved)
 		}
-		return nil
 	})
 }
 
