@@ -183,27 +183,30 @@ func parseValue(h, v string) tok {
 // rest: MarshalBinary writes it first, after its format byte, as a
 // uvarint length and its bytes.
 func payloadID(p string) (string, bool) {
-	n, size := binary.Uvarint([]byte(p[1:min(len(p), 1+binary.MaxVarintLen64)]))
-	if size <= 0 || n > uint64(len(p)-1-size) {
-		return "", false
-	}
-	start := 1 + size
-	return p[start : start+int(n)], true
+	start, end, ok := field(p, 1)
+	return p[start:end], ok
 }
 
 // hashOffset is where the encoded record p holds its token hash: after
 // its format byte, its id and its user id. It reports false if p ends
 // before.
 func hashOffset(p string) (int, bool) {
-	at := 1
-	for range 2 {
-		n, size := binary.Uvarint([]byte(p[min(at, len(p)):min(len(p), at+binary.MaxVarintLen64)]))
-		if size <= 0 || n > uint64(len(p)-at-size) {
-			return 0, false
-		}
-		at += size + int(n)
+	_, id, ok1 := field(p, 1)
+	_, user, ok2 := field(p, id)
+	return user, ok1 && ok2
+}
+
+// field finds the string that the encoded record p holds at, a uvarint
+// length and its bytes: it starts at start and ends before end. It
+// reports false if p ends before.
+func field(p string, at int) (start, end int, ok bool) {
+	at = min(at, len(p))
+	n, size := binary.Uvarint([]byte(p[at:min(len(p), at+binary.MaxVarintLen64)]))
+	if size <= 0 || n > uint64(len(p)-at-size) {
+		return at, at, false
 	}
-	return at, true
+	start = at + size
+	return start, start + int(n), true
 }
 
 // parseLegacyHome reads a home of kind 'H'.
