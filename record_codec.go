@@ -37,8 +37,10 @@ var ErrBadRecord = errors.New("sessiond: malformed session record")
 
 // MarshalBinary encodes the record in a compact, versioned binary form, for
 // stores that keep a record as one value. Times keep microseconds. The
-// encoding starts with its format byte and then the ID, as a uvarint length
-// and its bytes, so that a store can read the ID without decoding the rest.
+// encoding starts with its format byte, the ID and the UserID, each as a
+// uvarint length and its bytes, then the 32 bytes of the TokenHash, so
+// that a store can read the ID, or find the hash, without decoding the
+// rest.
 func (r *Record) MarshalBinary() ([]byte, error) {
 	b := make([]byte, 0, 96+len(r.ID)+len(r.UserID)+len(r.Data)+len(r.UserAgent)+len(r.IP)+40*len(r.Retired)+len(r.Device.Key))
 	b = append(b, recordFormatCompact)
@@ -81,13 +83,17 @@ func (r *Record) MarshalBinary() ([]byte, error) {
 // flags is the flags byte of r in format 3.
 func (r *Record) flags() byte {
 	var f byte
-	for _, b := range [...]struct {
-		set  bool
-		flag byte
-	}{{r.Persistent, flagPersistent}, {r.Pending, flagPending}, {r.ReauthRequired, flagReauthRequired}, {r.Device != (DeviceBinding{}), flagBound}} {
-		if b.set {
-			f |= b.flag
-		}
+	if r.Persistent {
+		f |= flagPersistent
+	}
+	if r.Pending {
+		f |= flagPending
+	}
+	if r.ReauthRequired {
+		f |= flagReauthRequired
+	}
+	if r.Device != (DeviceBinding{}) {
+		f |= flagBound
 	}
 	return f
 }
@@ -99,8 +105,8 @@ func (r *Record) UnmarshalBinary(b []byte) error {
 }
 
 // UnmarshalString is UnmarshalBinary of an encoding held in a string, as
-// a network store's client returns values: the record's strings share s
-// rather than copying it.
+// a network store's client returns values: the record's strings that the
+// encoding holds as text share s rather than copying it.
 func (r *Record) UnmarshalString(s string) error {
 	return r.decode(s)
 }
@@ -138,14 +144,9 @@ func (d *decoder) compact(out *Record) {
 	out.ReauthRequired = flags&flagReauthRequired != 0
 	out.CreatedAt = d.time()
 	base := unixMicros(out.CreatedAt)
-	out.TokenIssuedAt = d.relTime(base)
-	if n := d.count(33); n > 0 {
-		out.Retired = make([]RetiredToken, n)
-		for i := range out.Retired {
-			d.hash(&out.Retired[i].Hash)
-			out.Retired[i].GraceUntil = d.relTime(base)
-		}
-	}
+	relTime := func() time.Time { return d.relTime(base) }
+	out.TokenIssuedAt = relTime()
+	d.retired(out, relTime)
 	for _, t := range [...]*time.Time{&out.LastSeenAt, &out.IdleExpiresAt, &out.AbsoluteExpiresAt, &out.AuthTime} {
 		*t = d.relTime(base)
 	}
@@ -155,7 +156,7 @@ func (d *decoder) compact(out *Record) {
 	out.Version = d.varint()
 	d.data(out)
 	if flags&flagBound != 0 {
-		d.device(&out.Device, func() time.Time { return d.relTime(base) })
+		d.device(&out.Device, relTime)
 	}
 }
 
@@ -166,13 +167,7 @@ func (d *decoder) legacy(out *Record, bound bool) {
 	out.UserID = d.string()
 	d.hash(&out.TokenHash)
 	out.TokenIssuedAt = d.time()
-	if n := d.count(33); n > 0 {
-		out.Retired = make([]RetiredToken, n)
-		for i := range out.Retired {
-			d.hash(&out.Retired[i].Hash)
-			out.Retired[i].GraceUntil = d.time()
-		}
-	}
+	d.retired(out, d.time)
 	for _, t := range [...]*time.Time{&out.CreatedAt, &out.LastSeenAt, &out.IdleExpiresAt, &out.AbsoluteExpiresAt, &out.AuthTime} {
 		*t = d.time()
 	}
@@ -186,6 +181,18 @@ func (d *decoder) legacy(out *Record, bound bool) {
 	d.data(out)
 	if bound {
 		d.device(&out.Device, d.time)
+	}
+}
+
+// retired decodes the record's retired token hashes, whose times
+// readTime reads.
+func (d *decoder) retired(out *Record, readTime func() time.Time) {
+	if n := d.count(len(Hash{}) + 1); n > 0 {
+		out.Retired = make([]RetiredToken, n)
+		for i := range out.Retired {
+			d.hash(&out.Retired[i].Hash)
+			out.Retired[i].GraceUntil = readTime()
+		}
 	}
 }
 
