@@ -14,8 +14,9 @@
 // Two modes serve nothing. "scale" fills a store of -small sessions and
 // one of -sessions and measures reads, a user's list and revoke-all, and
 // reads while sessions expire, on both (see README.md). "footprint"
-// creates -sessions sessions, each of its own user, with a desktop
-// browser's User-Agent and a 190-byte payload, and reports the bytes each
+// signs in -sessions sessions through a Manager, each of its own user,
+// with a desktop browser's User-Agent and data that the Manager seals into
+// 190 bytes, and reports the bytes each
 // adds to the store: Redis's used_memory (on a server nothing else uses),
 // PostgreSQL's tables with their indexes and TOAST, bbolt's pages in use.
 //

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/rueidis"
@@ -78,11 +76,17 @@ func runFootprint(ctx context.Context, o options, out io.Writer) (footprint, err
 		return f, err
 	}
 	defer func() { err = errors.Join(err, drop()) }()
+	m, value, err := footprintManager(ctx, s)
+	if err != nil {
+		return f, err
+	}
 	if f.before, err = measure(); err != nil {
 		return f, err
 	}
-	now := time.Now()
-	err = createAll(ctx, s, f.n, out, func(i int) *sessiond.Record { return footprintRecord(i, now) })
+	err = forAll(ctx, f.n, out, func(ctx context.Context, i int) error {
+		_, _, err := m.LoginToken(ctx, footprintLogin(100_000+i, value))
+		return err
+	})
 	if err != nil {
 		return f, err
 	}
@@ -93,15 +97,45 @@ func runFootprint(ctx context.Context, o options, out io.Writer) (footprint, err
 	return f, nil
 }
 
-// footprintRecord is session i of a footprint run.
-func footprintRecord(i int, now time.Time) *sessiond.Record {
-	var h sessiond.Hash
-	rand.Read(h[:])
-	rec := newScaleRecord("user-"+strconv.Itoa(100_000+i), h, now, now.Add(sessiond.DefaultIdleTimeout))
-	rec.IP, rec.UserAgent = footprintIP, footprintAgent
-	rec.Data = make([]byte, footprintDataSize)
-	rand.Read(rec.Data)
-	return rec
+// footprintLogin is the login of user i, from the footprint's browser,
+// that sets value in its session.
+func footprintLogin(i int, value string) sessiond.LoginInfo {
+	return sessiond.LoginInfo{
+		UserID:  "user-" + strconv.Itoa(i),
+		Methods: []string{"pwd"},
+		Data:    map[string]any{"v": value},
+		Client:  sessiond.Client{IP: footprintIP, UserAgent: footprintAgent},
+	}
+}
+
+// footprintManager returns a Manager on s that keeps no audit events, and
+// the value whose session data it seals into footprintDataSize bytes,
+// found with a login that it then deletes.
+func footprintManager(ctx context.Context, s sessiond.Store) (*sessiond.Manager, string, error) {
+	m, err := sessiond.New(s, sessiond.Config{Auditor: quiet{}})
+	if err != nil {
+		return nil, "", err
+	}
+	const probe = 100
+	sess, _, err := m.LoginToken(ctx, footprintLogin(0, strings.Repeat("v", probe)))
+	if err != nil {
+		return nil, "", err
+	}
+	rec, found, err := s.Get(ctx, sess.ID())
+	if err == nil && !found {
+		err = errors.New("footprint: the probe session is not stored")
+	}
+	if err == nil {
+		err = s.Delete(ctx, rec.ID)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	n := probe + footprintDataSize - len(rec.Data)
+	if n < 0 {
+		return nil, "", fmt.Errorf("footprint: sealed data takes %d bytes with no value", len(rec.Data)-probe)
+	}
+	return m, strings.Repeat("v", n), nil
 }
 
 // openRedisFootprint opens the Redis store of footprint mode, emptied, and

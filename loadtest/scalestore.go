@@ -297,6 +297,12 @@ func newScaleToken() (string, sessiond.Hash) {
 // createAll creates record(i) for every i below n in s, fillWorkers at a
 // time, reporting progress every tenth.
 func createAll(ctx context.Context, s sessiond.Store, n int, progress io.Writer, record func(i int) *sessiond.Record) error {
+	return forAll(ctx, n, progress, func(ctx context.Context, i int) error { return s.Create(ctx, record(i)) })
+}
+
+// forAll calls do for every i below n, fillWorkers at a time, reporting
+// progress every tenth, and stops at the first error.
+func forAll(ctx context.Context, n int, progress io.Writer, do func(ctx context.Context, i int) error) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -309,7 +315,7 @@ func createAll(ctx context.Context, s sessiond.Store, n int, progress io.Writer,
 	for range fillWorkers {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < int64(n) && ctx.Err() == nil; i = next.Add(1) - 1 {
-				if err := s.Create(ctx, record(int(i))); err != nil {
+				if err := do(ctx, int(i)); err != nil {
 					errs <- err
 					cancel() // the others stop at their next record
 					return
