@@ -228,7 +228,30 @@ func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	if b == nil {
 		return nil, fmt.Errorf("bucket %s missing: not a boltstore database", name)
 	}
+	if appended(name) {
+		b.FillPercent = appendedFill
+	}
 	return b, nil
+}
+
+// appendedFill is how full a commit leaves the pages it splits in the
+// buckets that get their new keys at the end (appended): bbolt's default,
+// half, suits keys that come anywhere, and leaves half of every page of an
+// appended bucket empty, to be split again twice as soon.
+const appendedFill = 0.9
+
+// appended reports whether the bucket name gets its new keys at its end,
+// or at the end of one of a few ranges, as keys that begin with a time do:
+// records, expiry, list and events by their key, events_by_type at the end
+// of each type's range. tokens and by_user get theirs anywhere, and
+// events_by_session as often in an older session's range as at the end.
+func appended(name []byte) bool {
+	for _, a := range [][]byte{bucketRecords, bucketExpiry, bucketList, bucketEvents, bucketEvType} {
+		if bytes.Equal(name, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // putOrdered writes v into b[:8] so that the bytes sort as the numbers do,
