@@ -214,7 +214,8 @@
 //     [Record.MarshalBinary], [Record.UnmarshalBinary] and
 //     [Record.UnmarshalString] are a compact, versioned encoding for
 //     stores that keep bytes. A store that keeps fields of its own keeps
-//     [Record.Device] too.
+//     [Record.Device] too. [NewID] makes ids as the Manager does, for a
+//     tool that creates records itself.
 //   - [TokenToucher] lets a store touch a session by its token hash in one
 //     round trip; [ExpiryWatcher] and [ExpiryCallbacks] report sessions a
 //     sweeper removes, so that they are audited as expired.

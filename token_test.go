@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessiond/sessiond"
 )
 
 func TestTokens_EntropyAndUniqueness_R1(t *testing.T) {
@@ -164,6 +166,25 @@ func TestIDs_OrderedByCreation(t *testing.T) {
 		if prev := slices.Max(ids[i-10 : i]); ids[i] <= prev {
 			t.Errorf("id %q made a millisecond later sorts before %q", ids[i], prev)
 		}
+	}
+}
+
+// TestNewID checks that NewID makes ids as the Manager does: for the
+// millisecond of a login the same first 8 characters as the session's id,
+// the same shape, and ids of later times sorting after.
+func TestNewID(t *testing.T) {
+	e := newEnv(t, sessionConfig())
+	s, _ := e.login(t, "alice")
+	id, err := sessiond.NewID(e.clock.Now())
+	if err != nil {
+		t.Fatalf("NewID: %v", err)
+	}
+	if len(id) != 22 || strings.Trim(id, base64URL) != "" || id[:8] != s.ID()[:8] || id == s.ID() {
+		t.Errorf("NewID at the login's time: got %q, want 22 characters beginning as the session's %q", id, s.ID())
+	}
+	later, _ := sessiond.NewID(e.clock.Now().Add(time.Millisecond))
+	if later <= id {
+		t.Errorf("id of a millisecond later %q sorts before %q", later, id)
 	}
 }
 

@@ -268,8 +268,12 @@ func (p *fillPlan) record(i int) *sessiond.Record {
 // with token hash h, created at now, that expires at expires.
 func newScaleRecord(user string, h sessiond.Hash, now, expires time.Time) *sessiond.Record {
 	now = now.UTC().Truncate(time.Microsecond)
+	id, err := sessiond.NewID(now)
+	if err != nil {
+		panic(err) // crypto/rand crashes the program rather than fail
+	}
 	return &sessiond.Record{
-		ID:                rand.Text(),
+		ID:                id,
 		UserID:            user,
 		TokenHash:         h,
 		TokenIssuedAt:     now,
