@@ -228,7 +228,7 @@ func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	if b == nil {
 		return nil, fmt.Errorf("bucket %s missing: not a boltstore database", name)
 	}
-	if appended(name) {
+	if tx.Writable() && appended(name) {
 		b.FillPercent = appendedFill
 	}
 	return b, nil
